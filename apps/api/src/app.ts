@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AppDeps } from "./deps.ts";
+import { registerAuth } from "./http/auth.ts";
+import { registerJsonBodyParser } from "./http/json-body.ts";
+import { API_PREFIX, registerOpenApi } from "./http/openapi.ts";
+import { registerProblemHandlers } from "./http/problems.ts";
+import { parseQueryString } from "./http/querystring.ts";
+import { apiKeyRoutes } from "./api-keys/routes.ts";
+import { environmentRoutes } from "./environments/routes.ts";
+import { healthRoutes } from "./health/routes.ts";
+import { identityRoutes } from "./identities/routes.ts";
+import { runRoutes } from "./runs/routes.ts";
+import { whoamiRoutes } from "./whoami/routes.ts";
+
+/** Composition root of the API: every plugin and route module is wired here and nowhere else. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
+    // A W3C-style trace id per request: returned as `trace_id` in problems and as `x-trace-id`.
+    genReqId: () => randomBytes(16).toString("hex"),
+    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-trace-id", request.id);
+  });
+
+  const typeBase = `${deps.publicUrl.replace(/\/$/, "")}/docs/errors`;
+  registerProblemHandlers(app, typeBase);
+  registerJsonBodyParser(app);
+  registerAuth(app, deps.db);
+  await registerOpenApi(app, deps.publicUrl);
+
+  await app.register(healthRoutes, { db: deps.db });
+  await app.register(
+    async (api) => {
+      await api.register(runRoutes, deps);
+      await api.register(identityRoutes, deps);
+      await api.register(environmentRoutes, deps);
+      await api.register(apiKeyRoutes, deps);
+      await api.register(whoamiRoutes, deps);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

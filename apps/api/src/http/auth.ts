@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { authenticateApiKey, type Principal } from "@oz/auth";
+import type { Db } from "@oz/db";
+import { ApiError } from "@oz/errors";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by the auth hook on every authenticated route. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** `public`: no credentials needed (a present but invalid one is still a 401, contract §1.2). */
+    auth?: "required" | "public";
+  }
+}
+
+/** Reads `Authorization: Bearer wk-…` on every route unless the route says `config: { auth: "public" }`. */
+export function registerAuth(app: FastifyInstance, db: Db) {
+  app.decorateRequest("principal", null);
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    if (request.is404) return; // unknown routes answer 404 whoever asks
+    const mode = request.routeOptions.config?.auth ?? "required";
+    const header = request.headers.authorization;
+    if (!header) {
+      if (mode === "public") return;
+      throw new ApiError("authentication_required", "send Authorization: Bearer <API key>");
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1])
+      throw new ApiError("authentication_required", "the Authorization header must be 'Bearer <API key>'");
+    request.principal = await authenticateApiKey(db, match[1]);
+  });
+}
+
+/** The authenticated principal of a route that requires auth. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError("authentication_required", "send Authorization: Bearer <API key>");
+  return request.principal;
+}
+
+/** Identity management is for humans only (contract §2.11). */
+export function requireHuman(request: FastifyRequest) {
+  const principal = principalOf(request);
+  if (principal.kind !== "user") {
+    throw new ApiError("not_authorized", "cloud agents cannot manage agent identities; use a personal API key");
+  }
+  return principal;
+}

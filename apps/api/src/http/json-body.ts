@@ -1,0 +1,22 @@
+import type { FastifyInstance } from "fastify";
+import secureJson from "secure-json-parse";
+
+/**
+ * JSON bodies, except that an empty body is "no body": the Python SDK sends `Content-Type: application/json`
+ * with zero bytes on cancel/pause/resume (contract §1.3).
+ */
+export function registerJsonBodyParser(app: FastifyInstance) {
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+    } catch (err) {
+      const error = err as Error & { statusCode?: number };
+      error.statusCode = 400;
+      error.message = `body is not valid JSON: ${error.message}`;
+      done(error, undefined);
+    }
+  });
+}

@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { ApiError, toProblem } from "@oz/errors";
+import { isDatabaseUnavailable } from "./database-unavailable.ts";
+
+/** Sends an ApiError as `application/problem+json` with `x-should-retry` mirroring `retryable` (§1.8, §1.9). */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: ApiError, typeBase: string) {
+  const problem = toProblem(err, request.url.split("?")[0] ?? request.url, request.id, typeBase);
+  if (err.retryAfterSeconds !== undefined) reply.header("retry-after", String(err.retryAfterSeconds));
+  return reply
+    .code(err.status)
+    .header("content-type", "application/problem+json; charset=utf-8")
+    .header("x-should-retry", String(err.retryable))
+    .send(JSON.stringify(problem));
+}
+
+/** Every failure, whatever throws it, leaves the server as one RFC 7807 problem. */
+export function toApiError(err: FastifyError | ApiError | Error): ApiError {
+  if (err instanceof ApiError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as FastifyError).validationContext ?? "body";
+    const fields = err.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, "").replaceAll("/", ".");
+      return `${path ? `${where}.${path}` : where}: ${v.message}`;
+    });
+    return new ApiError("invalid_request", fields.join("; "));
+  }
+  if (isDatabaseUnavailable(err)) {
+    return new ApiError("resource_unavailable", "the database is temporarily unavailable; retry shortly", {
+      status: 503,
+      retryAfterSeconds: 2,
+      cause: err,
+    });
+  }
+  const fastifyError = err as FastifyError;
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) {
+    // Fastify's own request errors: malformed JSON, oversized body, unsupported media type, …
+    const detail = err instanceof SyntaxError ? `body is not valid JSON: ${err.message}` : err.message;
+    return new ApiError("invalid_request", detail, { status, cause: err });
+  }
+  return new ApiError("internal_error", undefined, { cause: err });
+}
+
+export function registerProblemHandlers(app: FastifyInstance, typeBase: string) {
+  // Remember every route's pattern so an unknown method on a known path can be told apart from an unknown path.
+  const routes: { method: string; pattern: RegExp }[] = [];
+  app.addHook("onRoute", (route) => {
+    const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`);
+    for (const method of [route.method].flat()) routes.push({ method, pattern });
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) request.log.error({ err }, "request failed");
+    return sendProblem(reply, request, apiError, typeBase);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? request.url;
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].filter(
+      (m) => m !== "HEAD",
+    );
+    const err =
+      allowed.length > 0
+        ? new ApiError("invalid_request", `${request.method} is not allowed on ${path}; use ${allowed.join(", ")}`, {
+            status: 405,
+            title: "Method not allowed.",
+          })
+        : new ApiError("resource_not_found", `no route ${request.method} ${path}`);
+    if (err.status === 405) reply.header("allow", allowed.join(", "));
+    return sendProblem(reply, request, err, typeBase);
+  });
+}

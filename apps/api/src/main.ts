@@ -1,0 +1,38 @@
+import closeWithGrace from "close-with-grace";
+import { loadApiConfig } from "@oz/config";
+import { createDb, migrateUp } from "@oz/db";
+import { buildApp } from "./app.ts";
+import { ensureDatabaseExists } from "./ensure-database.ts";
+import { bootstrapAdmin } from "./teams/bootstrap.ts";
+
+const config = loadApiConfig();
+const logger = { level: config.OZ_LOG_LEVEL };
+
+if (config.OZ_MIGRATE_ON_START) {
+  await ensureDatabaseExists(config.DATABASE_URL);
+  await migrateUp(config.DATABASE_URL);
+}
+const db = createDb({ connectionString: config.DATABASE_URL, poolSize: config.OZ_DB_POOL_SIZE });
+const app = await buildApp({
+  db,
+  publicUrl: config.OZ_PUBLIC_URL,
+  agentLimit: config.OZ_AGENT_LIMIT,
+  maxOrchestrationDepth: config.OZ_MAX_ORCHESTRATION_DEPTH,
+  bodyLimit: config.OZ_BODY_LIMIT_BYTES,
+  logger,
+});
+const bootstrapped = await bootstrapAdmin(db, {
+  adminEmail: config.OZ_BOOTSTRAP_ADMIN_EMAIL,
+  adminPassword: config.OZ_BOOTSTRAP_ADMIN_PASSWORD,
+  apiKey: config.OZ_BOOTSTRAP_API_KEY,
+  teamName: config.OZ_BOOTSTRAP_TEAM_NAME,
+});
+if (bootstrapped !== "skipped")
+  app.log.info({ email: config.OZ_BOOTSTRAP_ADMIN_EMAIL }, `bootstrap admin ${bootstrapped}`);
+
+closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  if (err) app.log.error({ err }, "shutting down after an error");
+  await app.close();
+  await db.$disconnect();
+});
+await app.listen({ port: config.PORT, host: config.HOST });

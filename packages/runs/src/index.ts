@@ -1,0 +1,1 @@
+export { ALLOWED_FROM, canTransition, transitionRun, type RunPatch, type TransitionRequest } from "./state-machine.ts";

@@ -1,0 +1,7 @@
+export {
+  postgresServerUrl,
+  prepareTemplateDatabase,
+  createTestDatabase,
+  createEmptyDatabase,
+  type TestDatabase,
+} from "./postgres.ts";
