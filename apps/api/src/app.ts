@@ -8,10 +8,17 @@ import { API_PREFIX, registerOpenApi } from "./http/openapi.ts";
 import { registerProblemHandlers } from "./http/problems.ts";
 import { parseQueryString } from "./http/querystring.ts";
 import { apiKeyRoutes } from "./api-keys/routes.ts";
+import { artifactRoutes } from "./artifacts/routes.ts";
 import { environmentRoutes } from "./environments/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { identityRoutes } from "./identities/routes.ts";
+import { memberRoutes } from "./members/routes.ts";
+import { modelRoutes } from "./models/routes.ts";
+import { runEventRoutes } from "./run-events/routes.ts";
 import { runRoutes } from "./runs/routes.ts";
+import { secretRoutes } from "./secrets/routes.ts";
+import { sessionRoutes } from "./sessions/routes.ts";
+import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 
 /** Composition root of the API: every plugin and route module is wired here and nowhere else. */
@@ -40,12 +47,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(runRoutes, deps);
+      await api.register(runEventRoutes, deps);
       await api.register(identityRoutes, deps);
       await api.register(environmentRoutes, deps);
       await api.register(apiKeyRoutes, deps);
       await api.register(whoamiRoutes, deps);
+      await api.register(secretRoutes, deps);
+      await api.register(artifactRoutes, deps);
+      await api.register(sessionRoutes, deps);
+      await api.register(memberRoutes, deps);
+      await api.register(modelRoutes, deps);
     },
     { prefix: API_PREFIX },
   );
+  await app.register(webAppRoutes, { distDir: deps.webDistDir ?? DEFAULT_WEB_DIST_DIR });
   return app;
 }

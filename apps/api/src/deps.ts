@@ -1,5 +1,11 @@
 import type { FastifyServerOptions } from "fastify";
+import { LocalDirBlobStore, type BlobStore } from "@oz/blobs";
 import type { Db } from "@oz/db";
+import type { RunEventHub, RunEventLog } from "@oz/events";
+import type { ModelCatalogue } from "@oz/llm";
+import { createSecretBox, type SecretBox } from "@oz/secrets";
+import { createArtifactUrlSigner, type ArtifactUrlSigner } from "./artifacts/url-signer.ts";
+import type { RunDispatcher } from "./dispatch/run-dispatcher.ts";
 
 /** Everything the API's route modules may use; built once in main.ts (or a test) and passed down. */
 export interface AppDeps {
@@ -9,6 +15,37 @@ export interface AppDeps {
   /** Cloud agents a team may use beyond its default one, unless the team has its own limit. */
   agentLimit: number;
   maxOrchestrationDepth: number;
+  /** Encrypts team secrets at rest (keyed by the master key). */
+  secretBox: SecretBox;
+  /** Artifact bytes. */
+  blobs: BlobStore;
+  /** Signs and checks artifact download links (keyed by the master key). */
+  artifactUrlSigner: ArtifactUrlSigner;
+  /** Hands accepted runs to workers and tells them to stop cancelled ones. */
+  dispatcher: RunDispatcher;
+  /** Records transcript events (and announces them live). */
+  events: RunEventLog;
+  /** Live transcript subscriptions for SSE viewers. */
+  eventHub: RunEventHub;
   bodyLimit?: number;
   logger?: FastifyServerOptions["logger"];
+  /** How long a dashboard sign-in lasts (default 7 days). */
+  sessionLifetimeMs?: number;
+  /** The built dashboard (default apps/web/dist). */
+  webDistDir?: string;
+  /** The built-in harness's models (`loadModelCatalogue`); absent = none configured, model ids not checked. */
+  models?: ModelCatalogue;
+}
+
+/** The secret box, the local blob store and the download-link signer: what secrets and artifacts need. */
+export function secretAndArtifactDeps(
+  masterKey: Buffer,
+  blobDir: string,
+  publicUrl: string,
+): Pick<AppDeps, "secretBox" | "blobs" | "artifactUrlSigner"> {
+  return {
+    secretBox: createSecretBox(masterKey),
+    blobs: new LocalDirBlobStore(blobDir),
+    artifactUrlSigner: createArtifactUrlSigner(masterKey, publicUrl),
+  };
 }

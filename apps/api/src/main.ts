@@ -1,7 +1,11 @@
 import closeWithGrace from "close-with-grace";
-import { loadApiConfig } from "@oz/config";
+import { DEV_MASTER_KEY_FILE, loadApiConfig } from "@oz/config";
 import { createDb, migrateUp } from "@oz/db";
+import { loadModelCatalogue } from "@oz/llm";
+import { resolveMasterKey } from "@oz/secrets";
 import { buildApp } from "./app.ts";
+import { secretAndArtifactDeps } from "./deps.ts";
+import { createLiveDeps } from "./dispatch/live-deps.ts";
 import { ensureDatabaseExists } from "./ensure-database.ts";
 import { bootstrapAdmin } from "./teams/bootstrap.ts";
 
@@ -13,14 +17,25 @@ if (config.OZ_MIGRATE_ON_START) {
   await migrateUp(config.DATABASE_URL);
 }
 const db = createDb({ connectionString: config.DATABASE_URL, poolSize: config.OZ_DB_POOL_SIZE });
+const masterKey = await resolveMasterKey({
+  configured: config.OZ_MASTER_KEY,
+  production: config.NODE_ENV === "production",
+  devKeyFile: DEV_MASTER_KEY_FILE,
+});
+const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX);
 const app = await buildApp({
   db,
+  ...live,
   publicUrl: config.OZ_PUBLIC_URL,
   agentLimit: config.OZ_AGENT_LIMIT,
   maxOrchestrationDepth: config.OZ_MAX_ORCHESTRATION_DEPTH,
+  models: loadModelCatalogue(),
+  ...secretAndArtifactDeps(masterKey.key, config.OZ_BLOB_DIR, config.OZ_PUBLIC_URL),
   bodyLimit: config.OZ_BODY_LIMIT_BYTES,
+  sessionLifetimeMs: config.OZ_SESSION_LIFETIME_HOURS * 3_600_000,
   logger,
 });
+if (masterKey.warning) app.log.warn(masterKey.warning);
 const bootstrapped = await bootstrapAdmin(db, {
   adminEmail: config.OZ_BOOTSTRAP_ADMIN_EMAIL,
   adminPassword: config.OZ_BOOTSTRAP_ADMIN_PASSWORD,
@@ -33,6 +48,7 @@ if (bootstrapped !== "skipped")
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");
   await app.close();
+  await closeLive();
   await db.$disconnect();
 });
 await app.listen({ port: config.PORT, host: config.HOST });

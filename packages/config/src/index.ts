@@ -1,4 +1,30 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+
+/** Relative data paths resolve against the repository root: an API and a worker started elsewhere share them. */
+const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Where a development machine keeps its generated master key when OZ_MASTER_KEY is unset (never in production). */
+export const DEV_MASTER_KEY_FILE = resolve(PROJECT_ROOT, ".data/master.key");
+
+/**
+ * Decodes a 32-byte master key written as 64 hex digits or as base64 (standard or URL-safe), e.g. the output of
+ * `openssl rand -base64 32`. Throws a ConfigError that never echoes the value.
+ */
+export function parseMasterKey(text: string): Buffer {
+  const trimmed = text.trim();
+  let key: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) key = Buffer.from(trimmed, "hex");
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) key = Buffer.from(trimmed, "base64");
+  if (key?.length !== 32) {
+    throw new ConfigError(
+      "must be 32 bytes written as base64 or 64 hex digits (generate one with `openssl rand -base64 32`); " +
+        `got ${trimmed.length} characters`,
+    );
+  }
+  return key;
+}
 
 const optionalString = z
   .string()
@@ -11,8 +37,31 @@ const CommonEnv = z.object({
   DATABASE_URL: z.string().default("postgresql://postgres@127.0.0.1:5432/oz"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   OZ_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** 32 bytes, base64 or hex: the AES-256-GCM key for team secrets. Required in production. */
-  OZ_MASTER_KEY: optionalString,
+  /** 32 bytes, base64 or hex: encrypts team secrets and signs download links. Required in production. */
+  OZ_MASTER_KEY: optionalString.transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    try {
+      return parseMasterKey(text);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** The local blob store (artifacts): shared by the API, which serves blobs, and workers, which write them. */
+  OZ_BLOB_DIR: z
+    .string()
+    .default(".data/blobs")
+    .transform((dir) => resolve(PROJECT_ROOT, dir)),
+  /** Namespace of every queue key in Redis: the API and its workers must agree on it. */
+  OZ_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default("oz"),
+  /** Apply pending migrations at start-up (under a lock, so several processes may start at once). */
+  OZ_MIGRATE_ON_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
 });
 
 const ApiEnv = CommonEnv.extend({
@@ -35,11 +84,8 @@ const ApiEnv = CommonEnv.extend({
     message: "must look like wk-<at least 16 letters, digits, '_' or '-'>",
   }),
   OZ_BOOTSTRAP_TEAM_NAME: z.string().default("Default team"),
-  /** Apply pending migrations at start-up. */
-  OZ_MIGRATE_ON_START: z
-    .enum(["true", "false"])
-    .default("true")
-    .transform((v) => v === "true"),
+  /** How long a dashboard sign-in lasts. */
+  OZ_SESSION_LIFETIME_HOURS: z.coerce.number().positive().default(168),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
 
@@ -56,10 +102,48 @@ function parse<T extends z.ZodType>(schema: T, env: Record<string, string | unde
   return result.data;
 }
 
-export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
-  const config = parse(ApiEnv, env);
+function requireMasterKeyInProduction<T extends { NODE_ENV: string; OZ_MASTER_KEY?: Buffer | undefined }>(
+  config: T,
+): T {
   if (config.NODE_ENV === "production" && !config.OZ_MASTER_KEY) {
     throw new ConfigError("invalid configuration:\n  OZ_MASTER_KEY: required when NODE_ENV=production");
   }
   return config;
+}
+
+export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  return requireMasterKeyInProduction(parse(ApiEnv, env));
+}
+
+const WorkerEnv = CommonEnv.extend({
+  /** Stable per machine (default: the host name) so a restarted worker can clean up after its previous life. */
+  OZ_WORKER_ID: optionalString,
+  /** Serve only runs whose `config.worker_host` names this host (a self-hosted worker); unset = default pool. */
+  OZ_WORKER_HOST: optionalString,
+  OZ_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** A run whose worker has not renewed its lease for this long is swept. */
+  OZ_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  OZ_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
+  /** Runs are stopped (ERROR infrastructure_timeout) after this long in progress. */
+  OZ_MAX_RUNTIME_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Image of runs without an environment. */
+  OZ_DEFAULT_IMAGE: z.string().default("debian:bookworm-slim"),
+  OZ_SANDBOX_CPUS: z.coerce.number().positive().default(2),
+  OZ_SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(4096),
+  OZ_SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(16).default(1024),
+  OZ_ARTIFACT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
+  /** Where `owner/repo` repositories are cloned from. */
+  OZ_GITHUB_URL: z.url().default("https://github.com"),
+  /** The built-in harness stops a run that has not finished after this many model turns. */
+  OZ_AGENT_MAX_TURNS: z.coerce.number().int().min(1).default(50),
+  OZ_WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+export type WorkerConfig = z.infer<typeof WorkerEnv>;
+
+export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
+  return requireMasterKeyInProduction(parse(WorkerEnv, env));
 }

@@ -9,6 +9,7 @@ export const AgentMemory = z.object({
   attached_stores: z.array(MemoryStoreRef),
   auto_memory: z.object({ enabled: z.boolean() }),
 });
+export type AgentMemory = z.infer<typeof AgentMemory>;
 
 export const AgentResponse = z
   .object({
@@ -41,36 +42,39 @@ export const AgentResponse = z
   .meta({ id: "AgentResponse" });
 export type AgentResponse = z.infer<typeof AgentResponse>;
 
+/** Rejects a list in which two items share a key; the issue points at the second occurrence's field. */
 const uniqueBy =
-  <T>(key: (t: T) => string, what: string) =>
+  <T>(field: string, key: (t: T) => string, what: string) =>
   (items: T[] | null | undefined, ctx: z.RefinementCtx) => {
     const seen = new Set<string>();
-    for (const item of items ?? []) {
+    (items ?? []).forEach((item, index) => {
       const k = key(item);
-      if (seen.has(k)) ctx.addIssue({ code: "custom", message: `duplicate ${what} '${k}'` });
+      if (seen.has(k)) ctx.addIssue({ code: "custom", path: [index, field], message: `duplicate ${what} '${k}'` });
       seen.add(k);
-    }
+    });
   };
 
+const AgentSecrets = z
+  .array(z.object({ name: z.string().trim().min(1, "secret name is required") }))
+  .superRefine(uniqueBy("name", (s) => s.name, "secret name"));
+
+const AttachedStores = z.array(MemoryStoreRef).superRefine(uniqueBy("uid", (s) => s.uid, "memory store"));
+
+/** Members shared by create and update; on update `""`, `[]` and `{}` clear a member (contract §2.11.2). */
 const agentFields = {
-  description: z.string().max(2000).nullish(),
+  description: z.string().max(2000, "description may be at most 2000 characters").nullish(),
   prompt: z.string().nullish(),
-  agent_type: AgentType.nullish(),
   base_model: z.string().nullish(),
   base_harness: z.string().nullish(),
   harness: Harness.nullish(),
   harness_auth_secrets: HarnessAuthSecrets.nullish(),
   inference_providers: InferenceProviders.nullish(),
-  credential_strategy: CredentialStrategy.nullish(),
   default_runner_uid: z.string().nullish(),
   environment_id: z.string().nullish(),
   mcp_servers: z.record(z.string(), McpServerConfig).nullish(),
   on_behalf_of_enabled: z.boolean().nullish(),
-  secrets: z
-    .array(z.object({ name: z.string().min(1) }))
-    .superRefine(uniqueBy((s) => s.name, "secret name"))
-    .nullish(),
-  skills: z.array(z.string().min(1)).nullish(),
+  secrets: AgentSecrets.nullish(),
+  skills: z.array(z.string().trim().min(1, "skill specs must not be empty")).nullish(),
   worker_host: z.string().nullish(),
 };
 
@@ -80,15 +84,14 @@ const harnessRule = { message: "base_model must be empty when harness.type is no
 
 export const CreateAgentRequest = z
   .object({
-    name: z.string().trim().min(1, "name is required").max(100),
+    name: z.string().trim().min(1, "name is required").max(100, "name may be at most 100 characters"),
     factory_uid: z.string().nullish(),
+    agent_type: AgentType.nullish(),
+    credential_strategy: CredentialStrategy.nullish(),
     memory: z
       .object({
-        attached_stores: z
-          .array(MemoryStoreRef)
-          .superRefine(uniqueBy((s) => s.uid, "memory store"))
-          .optional(),
-        auto_memory: z.object({ enabled: z.boolean().optional() }).optional(),
+        attached_stores: AttachedStores.nullish(),
+        auto_memory: z.object({ enabled: z.boolean().nullish() }).nullish(),
       })
       .nullish(),
     ...agentFields,
@@ -100,15 +103,11 @@ export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 /** Partial update: omitted or null keeps, an empty value clears, anything else replaces (contract §2.11.2). */
 export const UpdateAgentRequest = z
   .object({
-    name: z.string().trim().max(100).nullish(),
-    memory: z
-      .object({
-        attached_stores: z
-          .array(MemoryStoreRef)
-          .superRefine(uniqueBy((s) => s.uid, "memory store"))
-          .nullish(),
-      })
-      .nullish(),
+    name: z.string().trim().min(1, "name cannot be empty").max(100, "name may be at most 100 characters").nullish(),
+    /** `""` clears the enum members too. */
+    agent_type: z.union([AgentType, z.literal("")]).nullish(),
+    credential_strategy: z.union([CredentialStrategy, z.literal("")]).nullish(),
+    memory: z.object({ attached_stores: AttachedStores.nullish() }).nullish(),
     ...agentFields,
   })
   .refine(harnessWithoutModel, harnessRule)
@@ -119,4 +118,12 @@ export const ListAgentIdentitiesResponse = z
   .object({ agents: z.array(AgentResponse) })
   .meta({ id: "ListAgentIdentitiesResponse" });
 
+export const ListAgentIdentitiesQuery = z.object({
+  /** Only agents seeded for this factory. */
+  factory_uid: z.string().optional(),
+});
+
 export const AgentUidParams = z.object({ uid: z.string() });
+
+/** 204 responses (identity and API key deletion): no body at all. */
+export const NoContentResponse = z.null().describe("No content");

@@ -47,7 +47,8 @@ export type QueryMode = z.infer<typeof QueryMode>;
 export const ArtifactType = z.enum(["PLAN", "PULL_REQUEST", "SCREENSHOT", "FILE", "EXTERNAL_REFERENCE"]);
 export type ArtifactType = z.infer<typeof ArtifactType>;
 
-export const HarnessType = z.enum(["oz", "claude", "gemini", "codex"]);
+/** `command` is ours: run a shell command in the sandbox (scripted CI automation). */
+export const HarnessType = z.enum(["oz", "claude", "gemini", "codex", "command"]);
 export type HarnessType = z.infer<typeof HarnessType>;
 
 export const CredentialStrategy = z.enum(["EXECUTOR", "CREATOR"]);

@@ -76,35 +76,51 @@ const SecretName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names must be valid environment variable names");
 
+const EnvironmentName = z.string().trim().min(1, "name is required").max(100, "name may be at most 100 characters");
+const Description = z.string().max(240, "description may be at most 240 characters");
+const DockerImage = z.string().trim().min(1, "docker_image is required");
+const GithubRepos = z.array(GithubRepo).max(20, "at most 20 repositories");
+const SetupCommands = z
+  .array(z.string().min(1, "setup commands must not be empty"))
+  .max(100, "at most 100 setup commands");
+const RetentionMinutes = z.number().int().min(1).max(60);
+
 export const CreateEnvironmentRequest = z
   .object({
-    name: z.string().trim().min(1, "name is required").max(100),
-    description: z.string().max(240, "description may be at most 240 characters").nullish(),
-    docker_image: z.string().trim().min(1, "docker_image is required"),
-    github_repos: z.array(GithubRepo).max(20).default([]),
-    setup_commands: z.array(z.string().min(1)).max(100).default([]),
+    name: EnvironmentName,
+    description: Description.nullish(),
+    docker_image: DockerImage,
+    github_repos: GithubRepos.default([]),
+    setup_commands: SetupCommands.default([]),
     network: NetworkMode.default("bridge"),
     resources: SandboxResources.default({}),
     secrets: z.array(SecretName).default([]),
-    failure_session_retention_minutes: z.number().int().min(1).max(60).nullish(),
+    failure_session_retention_minutes: RetentionMinutes.nullish(),
   })
   .meta({ id: "CreateEnvironmentRequest" });
 export type CreateEnvironmentRequest = z.infer<typeof CreateEnvironmentRequest>;
 
-/** Partial update: omitted or null keeps the stored value. */
+/**
+ * Partial update: omitted or null keeps the stored value, anything else replaces it wholesale
+ * (`description: ""` clears the description, `resources: {}` returns to the platform defaults).
+ */
 export const UpdateEnvironmentRequest = z
   .object({
-    name: z.string().trim().min(1).max(100).nullish(),
-    description: z.string().max(240, "description may be at most 240 characters").nullish(),
-    docker_image: z.string().trim().min(1).nullish(),
-    github_repos: z.array(GithubRepo).max(20).nullish(),
-    setup_commands: z.array(z.string().min(1)).max(100).nullish(),
+    name: EnvironmentName.nullish(),
+    description: Description.nullish(),
+    docker_image: DockerImage.nullish(),
+    github_repos: GithubRepos.nullish(),
+    setup_commands: SetupCommands.nullish(),
     network: NetworkMode.nullish(),
     resources: SandboxResources.nullish(),
     secrets: z.array(SecretName).nullish(),
-    failure_session_retention_minutes: z.number().int().min(1).max(60).nullish(),
+    failure_session_retention_minutes: RetentionMinutes.nullish(),
   })
   .meta({ id: "UpdateEnvironmentRequest" });
 export type UpdateEnvironmentRequest = z.infer<typeof UpdateEnvironmentRequest>;
 
 export const EnvironmentUidParams = z.object({ uid: z.string() });
+
+export const DeleteEnvironmentResponse = z
+  .object({ success: z.literal(true) })
+  .meta({ id: "DeleteEnvironmentResponse" });

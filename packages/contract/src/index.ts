@@ -5,3 +5,8 @@ export * from "./runs.ts";
 export * from "./agents.ts";
 export * from "./environments.ts";
 export * from "./api-keys.ts";
+export * from "./run-events.ts";
+export * from "./secrets.ts";
+export * from "./artifacts.ts";
+export * from "./sessions.ts";
+export * from "./models.ts";

@@ -176,40 +176,42 @@ export type SortOrder = z.infer<typeof SortOrder>;
 
 /**
  * Query of `GET /agent/runs` (contract §2.5) after the query-string parser has turned repeated keys into
- * arrays, `metadata[k]=v` into an object and dropped empty values.
+ * arrays, `metadata[k]=v` into an object and dropped empty values. No component id: OpenAPI describes a
+ * query as inline parameters, which a `$ref` cannot be.
  */
-export const ListRunsQuery = z
-  .object({
-    cursor: z.string().optional(),
-    limit: z.coerce.number().int("limit must be an integer").min(1).max(100).default(20),
-    sort_by: RunSortBy.default("updated_at"),
-    sort_order: SortOrder.default("desc"),
-    state: z.union([RunState, z.array(RunState)]).optional(),
-    source: RunSourceType.optional(),
-    execution_location: ExecutionLocation.optional(),
-    creator: z.string().optional(),
-    executor: z.string().optional(),
-    environment_id: z.string().optional(),
-    model_id: z.string().optional(),
-    name: z.string().optional(),
-    config_name: z.string().optional(),
-    skill_spec: z.string().optional(),
-    skill: z.string().optional(),
-    schedule_id: z.string().optional(),
-    artifact_type: ArtifactType.optional(),
-    ancestor_run_id: z.string().optional(),
-    automation_id: z.string().optional(),
-    factory_uid: z.string().optional(),
-    metadata: z
-      .record(z.string(), z.string())
-      .refine((m) => Object.keys(m).length <= 5, "at most 5 metadata filters")
-      .optional(),
-    q: z.string().max(200).optional(),
-    created_after: Timestamp.optional(),
-    created_before: Timestamp.optional(),
-    updated_after: Timestamp.optional(),
-  })
-  .meta({ id: "ListRunsQuery" });
+export const ListRunsQuery = z.object({
+  cursor: z.string().max(4096).optional(),
+  limit: z.coerce.number().int("limit must be an integer").min(1).max(100).default(20),
+  sort_by: RunSortBy.default("updated_at"),
+  sort_order: SortOrder.default("desc"),
+  state: z.union([RunState, z.array(RunState)]).optional(),
+  source: RunSourceType.optional(),
+  execution_location: ExecutionLocation.optional(),
+  creator: z.string().optional(),
+  executor: z.string().optional(),
+  environment_id: z.string().optional(),
+  model_id: z.string().optional(),
+  name: z.string().optional(),
+  config_name: z.string().optional(),
+  skill_spec: z.string().optional(),
+  skill: z.string().optional(),
+  schedule_id: z.string().optional(),
+  artifact_type: ArtifactType.optional(),
+  ancestor_run_id: z.string().optional(),
+  automation_id: z.string().optional(),
+  factory_uid: z.string().optional(),
+  metadata: z
+    .record(z.string(), z.string())
+    .refine((m) => Object.keys(m).length <= 5, "at most 5 metadata filters")
+    .optional(),
+  q: z.string().max(200).optional(),
+  created_after: Timestamp.optional(),
+  created_before: Timestamp.optional(),
+  updated_after: Timestamp.optional(),
+});
 export type ListRunsQuery = z.infer<typeof ListRunsQuery>;
 
 export const RunIdParams = z.object({ runId: z.string() });
+
+/** Body of a successful `POST /agent/runs/{runId}/cancel`: the bare run ID as `text/plain` (contract §2.7, D4). */
+export const RunCancelResponse = z.string().meta({ id: "RunCancelResponse" });

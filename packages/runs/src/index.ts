@@ -1,1 +1,2 @@
 export { ALLOWED_FROM, canTransition, transitionRun, type RunPatch, type TransitionRequest } from "./state-machine.ts";
+export { moveRun, statusMessage, type EventSink, type MoveRunDeps } from "./move-run.ts";

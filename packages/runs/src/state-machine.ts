@@ -24,7 +24,7 @@ export const canTransition = (from: RunState, to: RunState): boolean => ALLOWED_
 /** Columns a transition may set along with the state. */
 export type RunPatch = Partial<
   Pick<
-    Run,
+    Prisma.RunUncheckedUpdateManyInput,
     | "statusMessage"
     | "requestUsage"
     | "isSandboxRunning"
@@ -60,7 +60,7 @@ export async function transitionRun(db: Db, req: TransitionRequest): Promise<Run
   if (req.workerId) where.workerId = req.workerId;
   const [run] = await db.run.updateManyAndReturn({
     where,
-    data: { ...(req.patch as Prisma.RunUpdateManyMutationInput), state: req.to, updatedAt: new Date() },
+    data: { ...req.patch, state: req.to, updatedAt: new Date() },
   });
   return run ?? null;
 }

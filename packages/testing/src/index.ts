@@ -5,3 +5,4 @@ export {
   createEmptyDatabase,
   type TestDatabase,
 } from "./postgres.ts";
+export * from "./fake-llm/index.ts";

@@ -3,7 +3,15 @@ import pg from "pg";
 import { GenericContainer, Wait } from "testcontainers";
 import { createDb, migrateUp, type Db } from "@oz/db";
 
-const TEMPLATE_DB = "oz_test_template";
+/**
+ * Each test run migrates a template of its own (globalSetup names it in the environment, which test
+ * workers inherit), so two test runs on one machine never drop each other's template.
+ */
+const templateDb = () => {
+  const name = process.env.OZ_TEST_TEMPLATE_DB;
+  if (!name) throw new Error("OZ_TEST_TEMPLATE_DB is unset: run tests through vitest (its globalSetup prepares the template)");
+  return name;
+};
 
 let serverUrl: Promise<string> | undefined;
 
@@ -44,12 +52,16 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
  * Migrates a template database once per test run (vitest globalSetup calls this); each test file then
  * clones it, which takes a fraction of a second instead of replaying migrations.
  */
-export async function prepareTemplateDatabase(): Promise<void> {
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  });
-  await migrateUp(withDatabase(await postgresServerUrl(), TEMPLATE_DB));
+export async function prepareTemplateDatabase(): Promise<string> {
+  const name = `oz_test_template_${randomBytes(4).toString("hex")}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  await migrateUp(withDatabase(await postgresServerUrl(), name));
+  process.env.OZ_TEST_TEMPLATE_DB = name;
+  return name;
+}
+
+export async function dropTemplateDatabase(name: string): Promise<void> {
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 export interface TestDatabase {
@@ -61,7 +73,7 @@ export interface TestDatabase {
 /** A fresh, migrated database of its own for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `oz_test_${randomBytes(6).toString("hex")}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`));
   const url = withDatabase(await postgresServerUrl(), name);
   const db = createDb({ connectionString: url, poolSize: 10 });
   return {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { authenticateApiKey, type Principal } from "@oz/auth";
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
+import { authenticateSessionCookie } from "../sessions/authenticate-session.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -14,7 +15,7 @@ declare module "fastify" {
   }
 }
 
-/** Reads `Authorization: Bearer wk-…` on every route unless the route says `config: { auth: "public" }`. */
+/** Reads `Authorization: Bearer wk-…` (or else the session cookie) on every route unless the route says `config: { auth: "public" }`. */
 export function registerAuth(app: FastifyInstance, db: Db) {
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request: FastifyRequest) => {
@@ -22,7 +23,9 @@ export function registerAuth(app: FastifyInstance, db: Db) {
     const mode = request.routeOptions.config?.auth ?? "required";
     const header = request.headers.authorization;
     if (!header) {
-      if (mode === "public") return;
+      // Without a key, the dashboard's session cookie (src/sessions) may stand in for one.
+      request.principal = await authenticateSessionCookie(db, request, mode);
+      if (request.principal || mode === "public") return;
       throw new ApiError("authentication_required", "send Authorization: Bearer <API key>");
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -15,7 +15,8 @@ export function registerJsonBodyParser(app: FastifyInstance) {
     } catch (err) {
       const error = err as Error & { statusCode?: number };
       error.statusCode = 400;
-      error.message = `body is not valid JSON: ${error.message}`;
+      // V8 quotes part of the body in "Unexpected token" messages; the body may hold a secret value.
+      error.message = `body is not valid JSON: ${error.message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "")}`;
       done(error, undefined);
     }
   });

@@ -29,7 +29,13 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  // The docs pages are public, like the document they render.
+  await app.register(async (docs) => {
+    docs.addHook("onRoute", (route) => {
+      route.config = { ...route.config, auth: "public" };
+    });
+    await docs.register(swaggerUi, { routePrefix: "/docs" });
+  });
 
   app.get(`${API_PREFIX}/openapi.json`, { config: { auth: "public" }, schema: { hide: true } }, async () =>
     app.swagger(),

@@ -1,7 +1,12 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createTestDatabase, type TestDatabase } from "@oz/testing";
 import { buildApp } from "../../src/app.ts";
-import type { AppDeps } from "../../src/deps.ts";
+import { secretAndArtifactDeps, type AppDeps } from "../../src/deps.ts";
+import { createLiveDeps } from "../../src/dispatch/live-deps.ts";
 import { createTeam, type CreatedTeam } from "../../src/teams/create-team.ts";
 
 export interface TestServer {
@@ -14,6 +19,12 @@ export interface TestServer {
   team: CreatedTeam;
   /** Another team, to prove tenancy. */
   otherTeam: CreatedTeam;
+  /** The master key the server's secrets and download links are keyed by. */
+  masterKey: Buffer;
+  /** Namespace of this server's queues in Redis: a test worker must use the same. */
+  queuePrefix: string;
+  /** The server's blob store (a temporary directory removed by close). */
+  blobs: AppDeps["blobs"];
   close(): Promise<void>;
 }
 
@@ -30,13 +41,24 @@ export function seedTeam(server: Pick<TestServer, "database">, name = `team-${++
 /** The real API on a real port over its own fresh database. */
 export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const app = await buildApp({
+  const masterKey = randomBytes(32);
+  const blobDir = await mkdtemp(join(tmpdir(), "oz-test-blobs-"));
+  const queuePrefix = `oz-test-${randomBytes(4).toString("hex")}`;
+  const { close: closeLive, ...live } = createLiveDeps(
+    database.db,
+    process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    queuePrefix,
+  );
+  const deps: AppDeps = {
     db: database.db,
+    ...live,
     publicUrl: "http://oz.test",
     agentLimit: 3,
     maxOrchestrationDepth: 5,
+    ...secretAndArtifactDeps(masterKey, blobDir, "http://oz.test"),
     ...overrides,
-  });
+  };
+  const app = await buildApp(deps);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   const team = await seedTeam({ database }, "acme");
   const otherTeam = await seedTeam({ database }, "globex");
@@ -47,9 +69,18 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
     baseUrl: `${address}/api/v1`,
     team,
     otherTeam,
+    masterKey,
+    queuePrefix,
+    blobs: deps.blobs,
     async close() {
-      await app.close();
+      const closing = app.close();
+      // A streamed response (a download) may still be ending after its client read every byte; such a
+      // connection would otherwise hold close() for the whole keep-alive timeout.
+      app.server.closeAllConnections();
+      await closing;
+      await closeLive();
       await database.drop();
+      await rm(blobDir, { recursive: true, force: true });
     },
   };
 }

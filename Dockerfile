@@ -1,0 +1,28 @@
+# The API image. Needs a registry that serves node:24-bookworm-slim (Docker Hub or a mirror).
+# Build: docker build -t oz-selfhost-api .      Run: see docker-compose.yml
+FROM node:24-bookworm-slim AS base
+WORKDIR /app
+# pnpm comes from corepack, at the version package.json's "packageManager" pins; kept where the runtime user can read it.
+ENV CI=true COREPACK_HOME=/opt/corepack COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+COPY package.json ./
+RUN corepack enable && corepack install && chmod -R a+rX /opt/corepack
+
+# Dependencies: `pnpm fetch` needs only the lockfile, so this layer is reused until dependencies change.
+FROM base AS deps
+COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+RUN pnpm fetch
+COPY . .
+# The postinstall step generates the Prisma client offline (no engine download).
+RUN pnpm install --offline --frozen-lockfile
+
+FROM base AS runtime
+ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
+COPY --from=deps /app /app
+# .data holds the local blob store (artifacts); docker-compose.yml mounts a volume there.
+RUN mkdir -p /app/.data && chown -R node:node /app/.data
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Applies pending migrations, then serves the API (OZ_MIGRATE_ON_START=true by default).
+CMD ["pnpm", "start:api"]

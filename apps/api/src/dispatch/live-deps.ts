@@ -1,0 +1,34 @@
+import type { Db } from "@oz/db";
+import { RunEventHub, RunEventLog } from "@oz/events";
+import { createFailFastRedis, createRedis } from "@oz/queue";
+import type { AppDeps } from "../deps.ts";
+import { RunDispatcher } from "./run-dispatcher.ts";
+
+/**
+ * The API's Redis-backed parts: dispatching runs, recording transcript events and serving live streams.
+ * Request paths use a fail-fast connection (Redis down must not hang a request); the live-stream
+ * subscriber waits for Redis to come back.
+ */
+export function createLiveDeps(
+  db: Db,
+  redisUrl: string,
+  queuePrefix: string,
+): Pick<AppDeps, "dispatcher" | "events" | "eventHub"> & { close(): Promise<void> } {
+  const requests = createFailFastRedis(redisUrl);
+  const subscriber = createRedis(redisUrl);
+  for (const connection of [requests, subscriber]) connection.on("error", () => {});
+  const dispatcher = new RunDispatcher(requests, queuePrefix);
+  return {
+    dispatcher,
+    events: new RunEventLog(db, requests),
+    eventHub: new RunEventHub(subscriber),
+    async close() {
+      await dispatcher.close();
+      for (const connection of [requests, subscriber]) {
+        // quit() waits for a connection that may never come (Redis down); disconnect() does not.
+        if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
+        else connection.disconnect();
+      }
+    },
+  };
+}

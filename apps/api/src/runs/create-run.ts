@@ -1,0 +1,117 @@
+import type { Principal } from "@oz/auth";
+import type { AgentRunParams, AgentRunResponse, RunSourceType, RunState } from "@oz/contract";
+import { newUuid, type Db } from "@oz/db";
+import { ApiError, invalid, notFound } from "@oz/errors";
+import { assertKnownModel, type ModelCatalogue } from "@oz/llm";
+import { allInOrder } from "./all-in-order.ts";
+import { collectAttachments } from "./attachments.ts";
+import { insertRun } from "./insert-run.ts";
+import { resolveParentRun } from "./parent-run.ts";
+import { resolveRunConfig } from "./resolve-config.ts";
+import { resolveParties } from "./resolve-parties.ts";
+import { runTitle } from "./run-title.ts";
+import { isRunVisibleTo } from "./visibility.ts";
+
+export interface CreateRunDeps {
+  db: Db;
+  agentLimit: number;
+  maxOrchestrationDepth: number;
+  /** The built-in harness's models: a run of it naming another model is refused (absent: not checked). */
+  models?: ModelCatalogue;
+}
+
+/** The outcome of accepting a run: the answer for the caller and what the queue needs to dispatch it. */
+export interface AcceptedRun {
+  response: AgentRunResponse;
+  run: { id: string; workerHost: string | null };
+  /** False when an Idempotency-Key replay answered with a run created earlier (already dispatched). */
+  created: boolean;
+}
+
+export interface CreateRunRequest {
+  principal: Principal;
+  params: AgentRunParams;
+  /** The surface that asked (contract §2.3): `API` unless our own CLI or web app says otherwise. */
+  source: RunSourceType;
+  /** Optional `Idempotency-Key` header: the same key within a team always yields the same run. */
+  idempotencyKey?: string;
+}
+
+/**
+ * Accepts a run (contract §2.3): resolves who, where and how, then records it `QUEUED` in one INSERT.
+ * Lookups happen only when the request references an agent, a parent run, `on_behalf_of` or an
+ * environment. Once the INSERT has committed nothing can fail, so the caller never sees a 5xx for a run
+ * that exists (§1.9). Handing `run` to the queue is the caller's next step after this returns.
+ */
+export async function createRun(deps: CreateRunDeps, request: CreateRunRequest): Promise<AcceptedRun> {
+  const { db } = deps;
+  const { principal, params } = request;
+  const attachments = collectAttachments(params);
+
+  const [parties, parent] = await allInOrder([
+    resolveParties(db, principal, params, deps.agentLimit),
+    params.parent_run_id
+      ? resolveParentRun(db, principal, params.parent_run_id, deps.maxOrchestrationDepth)
+      : undefined,
+  ]);
+  const config = resolveRunConfig(params, parties.executorAgent);
+  if (deps.models && config.harness?.type === "oz") assertKnownModel(deps.models, config.model_id);
+  const prompt = params.prompt ?? "";
+  if (!prompt.trim() && !config.skill_spec && !params.conversation_id) {
+    throw invalid("prompt is required unless a skill is specified");
+  }
+  if (config.environment_id) await assertEnvironmentInTeam(db, principal.teamId, config.environment_id);
+
+  const runId = newUuid();
+  const inserted = await insertRun(db, {
+    id: runId,
+    teamId: principal.teamId,
+    ownerUserId: parties.ownerUserId,
+    title: runTitle({ title: params.title, prompt, skillSpec: config.skill_spec }),
+    prompt,
+    source: request.source,
+    creator: parties.creator,
+    executor: parties.executor,
+    config,
+    parentRunId: parent?.id ?? null,
+    conversationId: params.conversation_id ?? newUuid(),
+    mode: params.mode ?? "normal",
+    interactive: params.interactive ?? false,
+    metadata: { ...parent?.metadata, ...params.metadata },
+    attachments,
+    idempotencyKey: request.idempotencyKey ?? null,
+  });
+  if (!inserted && request.idempotencyKey) return runForIdempotencyKey(db, principal, request.idempotencyKey);
+  return {
+    response: { run_id: runId, task_id: runId, state: "QUEUED" },
+    run: { id: runId, workerHost: config.worker_host ?? null },
+    created: true,
+  };
+}
+
+/** Environments are team-scoped; one of another team is reported exactly like a missing one. */
+async function assertEnvironmentInTeam(db: Db, teamId: string, environmentId: string) {
+  const found = await db.environment.findFirst({
+    where: { id: environmentId, teamId, deletedAt: null },
+    select: { id: true },
+  });
+  if (!found) throw notFound("environment", environmentId);
+}
+
+/** A retried request with an Idempotency-Key already used in this team: answer with that run. */
+async function runForIdempotencyKey(db: Db, principal: Principal, key: string): Promise<AcceptedRun> {
+  const existing = await db.run.findUnique({
+    where: { teamId_idempotencyKey: { teamId: principal.teamId, idempotencyKey: key } },
+    select: { id: true, teamId: true, state: true, ownerUserId: true, workerHost: true },
+  });
+  if (!existing || !isRunVisibleTo(principal, existing)) {
+    throw new ApiError("conflict", "this Idempotency-Key was already used for another caller's run", {
+      retryable: false,
+    });
+  }
+  return {
+    response: { run_id: existing.id, task_id: existing.id, state: existing.state as RunState },
+    run: { id: existing.id, workerHost: existing.workerHost },
+    created: false,
+  };
+}

@@ -1,0 +1,230 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { moveRunTo } from "../../api/test/support/run-fixtures.ts";
+import { call } from "../../api/test/support/test-server.ts";
+import { launchBrowser, screenshot } from "./support/browser.ts";
+import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
+
+let server: DashboardServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startDashboardServer(), launchBrowser()]);
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+});
+afterEach(async ({ task }) => {
+  // What the browser showed when a test failed, for whoever reads the CI output.
+  if (task.result?.state === "fail") await screenshot(page, `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A run made through the API with a bearer key, as CI would, from the given source. */
+async function apiRun(title: string, source = "API") {
+  const res = await call(server, "POST", "/agent/runs", {
+    key: server.team.apiKey,
+    body: { prompt: `do ${title}`, title },
+    headers: { "x-oz-source": source },
+  });
+  expect(res.status, res.text).toBe(200);
+  return res.json.run_id as string;
+}
+
+/** A link of the sidebar's navigation. */
+const nav = (name: string) => page.getByRole("navigation").getByRole("link", { name });
+
+const rowTitles = () => page.locator("a.run-row .run-title").allTextContents();
+
+describe("the dashboard in a real browser", () => {
+  it("refuses a wrong password with the problem's words, then signs the admin in", async () => {
+    await page.goto(`${server.origin}/runs`);
+    await page.waitForURL(/\/login\?next=%2Fruns/);
+    await page.getByLabel("Email").fill(server.adminEmail);
+    await page.getByLabel("Password").fill("wrong");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("the email or password is incorrect");
+    await screenshot(page, "01-sign-in");
+
+    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${server.origin}/runs`);
+    await page.getByText("No runs yet").waitFor();
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === "oz_session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  });
+
+  it("creates an environment", async () => {
+    await nav("Environments").click();
+    await page.getByText("No environments yet").waitFor();
+    await page.getByRole("button", { name: "New environment" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name", { exact: true }).fill("busybox-env");
+    await dialog.getByLabel("Docker image").fill("oz-test/busybox:latest");
+    await dialog.getByLabel("Setup commands").fill("echo preparing");
+    await dialog.getByRole("button", { name: "Create environment" }).click();
+    const card = page.locator('[data-environment="busybox-env"]');
+    await card.waitFor();
+    expect(await card.textContent()).toContain("oz-test/busybox:latest");
+    await screenshot(page, "03-environments");
+  });
+
+  it("creates a cloud agent that runs in that environment", async () => {
+    await nav("Agents").click();
+    await page.locator('[data-agent="Default agent"]').waitFor();
+    await page.getByRole("button", { name: "New agent" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name", { exact: true }).fill("Nightly bot");
+    await dialog.getByLabel("Harness").selectOption("command");
+    await dialog.getByLabel("Command", { exact: true }).fill("echo hello from the bot");
+    await dialog.getByLabel("Default environment").selectOption({ label: "busybox-env" });
+    await dialog.getByRole("button", { name: "Create agent" }).click();
+    const card = page.locator('[data-agent="Nightly bot"]');
+    await card.waitFor();
+    expect(await card.textContent()).toContain("busybox-env");
+    expect(await card.textContent()).toContain("Available");
+    // The default agent is protected.
+    expect(
+      await page.locator('[data-agent="Default agent"]').getByRole("button", { name: "Delete" }).isDisabled(),
+    ).toBe(true);
+    await screenshot(page, "04-agents");
+  });
+
+  it("starts a command run as the cloud agent from the UI and opens it", async () => {
+    await nav("Runs").click();
+    await page.getByRole("button", { name: "New run" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Prompt").fill("Say hello from the dashboard");
+    await dialog.getByLabel("Agent", { exact: true }).selectOption({ label: "Nightly bot" });
+    await dialog.getByLabel("Environment", { exact: true }).selectOption({ label: "busybox-env" });
+    await dialog.getByLabel("Harness").selectOption("command");
+    await dialog.getByLabel("Command", { exact: true }).fill("echo hello");
+    await dialog.getByLabel("Title").fill("Dashboard hello");
+    await dialog.getByRole("button", { name: "Start run" }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { name: "Dashboard hello" }).waitFor();
+    const details = await page.locator(".facts").first().textContent();
+    expect(details).toContain("Nightly bot");
+    expect(details).toContain("busybox-env");
+    expect(details).toContain("Web app");
+    await screenshot(page, "05-run-detail");
+
+    const runId = page.url().split("/").at(-1)!;
+    const stored = await server.database.db.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(stored).toMatchObject({ source: "WEB_APP", executorKind: "service_account" });
+    expect(stored.agentConfig).toMatchObject({ harness: { type: "command", command: "echo hello" } });
+  });
+
+  it("filters the list by status and source, in the URL, surviving a reload", async () => {
+    const failedCli = await apiRun("Failed from the CLI", "CLI");
+    await moveRunTo(server.database.db, failedCli, "FAILED");
+    const failedApi = await apiRun("Failed from the API", "API");
+    await moveRunTo(server.database.db, failedApi, "ERROR");
+    const okCli = await apiRun("Succeeded from the CLI", "CLI");
+    await moveRunTo(server.database.db, okCli, "SUCCEEDED");
+
+    await nav("Runs").click();
+    await expect.poll(rowTitles).toContain("Succeeded from the CLI");
+    await screenshot(page, "02-runs");
+
+    await page.getByRole("button", { name: "Failed", exact: true }).click();
+    await expect.poll(rowTitles).toEqual(["Failed from the API", "Failed from the CLI"]);
+    await page.getByLabel("Source").selectOption("CLI");
+    await expect.poll(rowTitles).toEqual(["Failed from the CLI"]);
+    expect(new URL(page.url()).search).toBe("?status=failed&source=CLI");
+    await screenshot(page, "02-runs-filtered");
+
+    await page.reload();
+    await expect.poll(rowTitles).toEqual(["Failed from the CLI"]);
+    expect(await page.getByRole("button", { name: "Failed", exact: true }).getAttribute("aria-pressed")).toBe("true");
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect.poll(rowTitles).toContain("Succeeded from the CLI");
+  });
+
+  it("shows new runs and state changes without a reload", async () => {
+    await page.goto(`${server.origin}/runs`);
+    await page.locator("a.run-row").first().waitFor();
+    const runId = await apiRun("Appears by itself");
+    const row = page.locator(`a.run-row[data-run-id="${runId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain("Working");
+    await moveRunTo(server.database.db, runId, "SUCCEEDED");
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("Success");
+  });
+
+  it("creates an API key shown once, which works, then deletes it", async () => {
+    await nav("Settings").click();
+    await page.getByLabel("Key name").fill("e2e key");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!;
+    expect(key).toMatch(/^wk-/);
+    const row = page.locator('tr[data-key-name="e2e key"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain(`wk-**${key.slice(-4)}`);
+    expect(await row.textContent()).not.toContain(key);
+    await screenshot(page, "06-settings-api-keys");
+
+    expect((await call(server, "GET", "/whoami", { key })).status).toBe(200);
+    await row.getByRole("button", { name: "Delete" }).click();
+    await row.getByRole("button", { name: "Yes" }).click();
+    await row.waitFor({ state: "detached" });
+    expect((await call(server, "GET", "/whoami", { key })).status).toBe(401);
+  });
+
+  it("shows secrets by name only and the team's members", async () => {
+    await page.getByRole("tab", { name: "Secrets" }).click();
+    await page.getByLabel("Secret name").fill("NPM_TOKEN");
+    await page.getByLabel("Secret value").fill("super-secret-value");
+    await page.getByRole("button", { name: "Add secret" }).click();
+    await page.getByRole("cell", { name: "NPM_TOKEN" }).waitFor();
+    expect(await page.content()).not.toContain("super-secret-value");
+    await screenshot(page, "07-settings-secrets");
+    await page.getByRole("tab", { name: "Members" }).click();
+    await page.getByRole("cell", { name: server.adminEmail }).waitFor();
+    await screenshot(page, "08-settings-members");
+  });
+
+  it("works at phone width", async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      storageState: await context.storageState(),
+    });
+    try {
+      const small = await phone.newPage();
+      await small.goto(`${server.origin}/runs`);
+      await small.locator("a.run-row").first().waitFor();
+      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await screenshot(small, "09-phone-runs");
+      await small.locator("a.run-row").first().click();
+      await small.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+      await small.getByRole("heading", { name: "Transcript" }).waitFor();
+      expect(await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
+      await screenshot(small, "10-phone-run-detail");
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it("shows a missing run as a problem, not a blank page", async () => {
+    await page.goto(`${server.origin}/runs/00000000-0000-4000-8000-000000000000`);
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("not found");
+  });
+
+  it("signs out, and the session no longer opens the dashboard", async () => {
+    await page.goto(`${server.origin}/runs`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/login/);
+    await page.goto(`${server.origin}/settings`);
+    await page.waitForURL(/\/login\?next=%2Fsettings/);
+    expect((await context.cookies()).find((c) => c.name === "oz_session")).toBeUndefined();
+  });
+});

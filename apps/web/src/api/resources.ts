@@ -1,0 +1,94 @@
+import type {
+  AgentResponse,
+  ApiKeyItem,
+  CloudEnvironment,
+  CreateAgentRequest,
+  CreateApiKeyRequest,
+  CreateEnvironmentRequest,
+  CreateSecretRequest,
+  ListTeamMembersResponse,
+  SecretItem,
+  UpdateAgentRequest,
+  UpdateEnvironmentRequest,
+} from "@oz/contract";
+import { useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { api } from "./client.ts";
+
+// The team's resources: one list query and its mutations each. A mutation refreshes the list it changed.
+
+/** A mutation that refreshes `key` when it succeeds. */
+function useMutationRefreshing<A, R>(key: QueryKey, mutationFn: (arg: A) => Promise<R>) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn, onSuccess: () => client.invalidateQueries({ queryKey: key }) });
+}
+
+const enc = encodeURIComponent;
+
+export const useAgents = () =>
+  useQuery({
+    queryKey: ["agents"],
+    queryFn: () => api<{ agents: AgentResponse[] }>("/agent/identities").then((r) => r.agents),
+  });
+export const useSaveAgent = () =>
+  useMutationRefreshing(["agents"], (a: { uid?: string; body: CreateAgentRequest | UpdateAgentRequest }) =>
+    a.uid
+      ? api<AgentResponse>(`/agent/identities/${enc(a.uid)}`, { method: "PUT", body: a.body })
+      : api<AgentResponse>("/agent/identities", { method: "POST", body: a.body }),
+  );
+export const useDeleteAgent = () =>
+  useMutationRefreshing(["agents"], (uid: string) => api(`/agent/identities/${enc(uid)}`, { method: "DELETE" }));
+
+export const useEnvironments = () =>
+  useQuery({
+    queryKey: ["environments"],
+    queryFn: () =>
+      api<{ environments: CloudEnvironment[] }>("/agent/environments", { query: { sort_by: "name" } }).then(
+        (r) => r.environments,
+      ),
+  });
+export const useSaveEnvironment = () =>
+  useMutationRefreshing(
+    ["environments"],
+    (e: { uid?: string; body: CreateEnvironmentRequest | UpdateEnvironmentRequest }) =>
+      e.uid
+        ? api<CloudEnvironment>(`/agent/environments/${enc(e.uid)}`, { method: "PUT", body: e.body })
+        : api<CloudEnvironment>("/agent/environments", { method: "POST", body: e.body }),
+  );
+export const useDeleteEnvironment = () =>
+  useMutationRefreshing(["environments"], (uid: string) =>
+    api(`/agent/environments/${enc(uid)}`, { method: "DELETE" }),
+  );
+
+export type CreatedApiKey = ApiKeyItem & { key: string };
+
+/** Personal keys of the caller, or the keys of one cloud agent. */
+export const useApiKeys = (agentUid?: string) =>
+  useQuery({
+    queryKey: ["api-keys", agentUid ?? "personal"],
+    queryFn: () =>
+      api<{ api_keys: ApiKeyItem[] }>("/api-keys", { query: { agent_uid: agentUid } }).then((r) => r.api_keys),
+  });
+export const useCreateApiKey = () =>
+  useMutationRefreshing(["api-keys"], (body: Partial<CreateApiKeyRequest> & { name: string }) =>
+    api<CreatedApiKey>("/api-keys", { method: "POST", body }),
+  );
+export const useDeleteApiKey = () =>
+  useMutationRefreshing(["api-keys"], (uid: string) => api(`/api-keys/${enc(uid)}`, { method: "DELETE" }));
+
+export const useSecrets = () =>
+  useQuery({
+    queryKey: ["secrets"],
+    queryFn: () => api<{ secrets: SecretItem[] }>("/secrets").then((r) => r.secrets),
+  });
+export const useCreateSecret = () =>
+  useMutationRefreshing(["secrets"], (body: CreateSecretRequest) =>
+    api<SecretItem>("/secrets", { method: "POST", body }),
+  );
+export const useDeleteSecret = () =>
+  useMutationRefreshing(["secrets"], (name: string) => api(`/secrets/${enc(name)}`, { method: "DELETE" }));
+
+export const useMembers = () =>
+  useQuery({
+    queryKey: ["members"],
+    queryFn: () => api<ListTeamMembersResponse>("/team/members").then((r) => r.members),
+  });

@@ -1,0 +1,50 @@
+import type { AgentRunParams, AgentRunResponse, RunItem, RunsPage } from "@oz/contract";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, type QueryValue } from "./client.ts";
+
+/** How often live views poll: running rows change state, new runs appear. */
+export const LIVE_INTERVAL_MS = 2500;
+
+const TERMINAL = new Set(["SUCCEEDED", "FAILED", "ERROR", "CANCELLED"]);
+export const isTerminal = (state: string) => TERMINAL.has(state);
+
+/** `GET /agent/runs`, a page at a time (cursor pagination), refreshed while the page is visible. */
+export function useRunPages(query: Record<string, QueryValue>) {
+  return useInfiniteQuery({
+    queryKey: ["runs", query],
+    queryFn: ({ pageParam, signal }) =>
+      api<RunsPage>("/agent/runs", { query: { ...query, cursor: pageParam }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => (page.page_info.has_next_page ? page.page_info.next_cursor : undefined),
+    refetchInterval: LIVE_INTERVAL_MS,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useRun(runId: string) {
+  return useQuery({
+    queryKey: ["run", runId],
+    queryFn: ({ signal }) => api<RunItem>(`/agent/runs/${encodeURIComponent(runId)}`, { signal }),
+    refetchInterval: (q) => (q.state.data && isTerminal(q.state.data.state) ? false : LIVE_INTERVAL_MS),
+  });
+}
+
+export function useCreateRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (params: AgentRunParams) =>
+      api<AgentRunResponse>("/agent/runs", { method: "POST", body: params, headers: { "x-oz-source": "WEB_APP" } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["runs"] }),
+  });
+}
+
+export function useCancelRun(runId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<string>(`/agent/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["run", runId] });
+      void client.invalidateQueries({ queryKey: ["runs"] });
+    },
+  });
+}

@@ -1,0 +1,75 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { Bot, Boxes, LogOut, Menu, Play, Settings } from "lucide-react";
+import { Suspense, useState } from "react";
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { useLogout } from "../api/session.ts";
+import { Spinner } from "../components/Spinner.tsx";
+import { useSignedInUser } from "../session/SignedIn.tsx";
+
+const NAV = [
+  { to: "/runs", label: "Runs", icon: Play },
+  { to: "/agents", label: "Agents", icon: Bot },
+  { to: "/environments", label: "Environments", icon: Boxes },
+  { to: "/settings", label: "Settings", icon: Settings },
+];
+
+/** Sidebar navigation (a top bar with a menu on phones), the user, sign-out, and the page. */
+export function AppShell() {
+  const { user, team } = useSignedInUser();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="shell">
+      <aside className={open ? "sidebar open" : "sidebar"}>
+        <div className="sidebar-top">
+          <div className="brand">
+            <span className="logo">oz</span>
+            <span>{team.name}</span>
+          </div>
+          <button type="button" className="icon-button menu-toggle" aria-label="Menu" onClick={() => setOpen(!open)}>
+            <Menu size={20} />
+          </button>
+        </div>
+        <nav onClick={() => setOpen(false)}>
+          {NAV.map(({ to, label, icon: Icon }) => (
+            <NavLink key={to} to={to} className="nav-link">
+              <Icon size={18} aria-hidden /> {label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="sidebar-user">
+          <div className="avatar" aria-hidden>
+            {(user.display_name || user.email).slice(0, 1).toUpperCase()}
+          </div>
+          <div className="user-text">
+            <div className="user-name">{user.display_name}</div>
+            <div className="muted small">{user.email}</div>
+          </div>
+          <button
+            type="button"
+            className="icon-button"
+            title="Sign out"
+            aria-label="Sign out"
+            onClick={() =>
+              logout.mutate(undefined, {
+                onSettled: () => {
+                  client.clear();
+                  void navigate("/login", { replace: true });
+                },
+              })
+            }
+          >
+            <LogOut size={18} />
+          </button>
+        </div>
+      </aside>
+      <main className="content">
+        <Suspense fallback={<Spinner />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { Navigate, type RouteObject } from "react-router";
+import { AppShell } from "./layout/AppShell.tsx";
+import { RouteError } from "./layout/RouteError.tsx";
+import { LoginPage } from "./session/LoginPage.tsx";
+import { SignedIn } from "./session/SignedIn.tsx";
+
+// oz-style paths. The API answers index.html for each of them (apps/api/src/web-app), so deep links work.
+// Pages are split into their own chunks: the first load carries only the shell and the page it opens.
+export const routes: RouteObject[] = [
+  { path: "/login", Component: LoginPage, ErrorBoundary: RouteError },
+  {
+    element: (
+      <SignedIn>
+        <AppShell />
+      </SignedIn>
+    ),
+    ErrorBoundary: RouteError,
+    children: [
+      { path: "/", element: <Navigate to="/runs" replace /> },
+      { path: "/runs", lazy: { Component: async () => (await import("./runs/RunsPage.tsx")).RunsPage } },
+      {
+        path: "/runs/:runId",
+        lazy: { Component: async () => (await import("./run-detail/RunDetailPage.tsx")).RunDetailPage },
+      },
+      { path: "/agents", lazy: { Component: async () => (await import("./agents/AgentsPage.tsx")).AgentsPage } },
+      {
+        path: "/environments",
+        lazy: { Component: async () => (await import("./environments/EnvironmentsPage.tsx")).EnvironmentsPage },
+      },
+      {
+        path: "/settings",
+        lazy: { Component: async () => (await import("./settings/SettingsPage.tsx")).SettingsPage },
+      },
+      { path: "*", Component: NotFound },
+    ],
+  },
+];
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p className="muted">
+        There is nothing at this address. Go to <a href="/runs">Runs</a>.
+      </p>
+    </div>
+  );
+}

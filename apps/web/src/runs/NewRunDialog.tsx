@@ -1,0 +1,128 @@
+import { HarnessType } from "@oz/contract";
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { useAgents, useEnvironments } from "../api/resources.ts";
+import { useCreateRun } from "../api/runs.ts";
+import { Dialog } from "../components/Dialog.tsx";
+import { Field } from "../components/Field.tsx";
+import { ProblemMessage } from "../components/ProblemMessage.tsx";
+import { EMPTY_NEW_RUN, newRunProblem, runParamsOf, type NewRunForm } from "./new-run.ts";
+
+const HARNESS_LABEL: Record<string, string> = {
+  oz: "Oz (built-in)",
+  claude: "Claude Code",
+  gemini: "Gemini CLI",
+  codex: "Codex CLI",
+  command: "Shell command",
+};
+
+/** Starts a run: a quick run as yourself by default, or as one of the team's cloud agents. */
+export function NewRunDialog({ onClose }: { onClose: () => void }) {
+  const agents = useAgents();
+  const environments = useEnvironments();
+  const create = useCreateRun();
+  const navigate = useNavigate();
+  const [form, setForm] = useState<NewRunForm>(EMPTY_NEW_RUN);
+  const [touched, setTouched] = useState(false);
+  const set = (patch: Partial<NewRunForm>) => setForm({ ...form, ...patch });
+  const problem = newRunProblem(form);
+
+  return (
+    <Dialog title="New run" onClose={onClose} wide>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setTouched(true);
+          if (problem) return;
+          create.mutate(runParamsOf(form), { onSuccess: (run) => void navigate(`/runs/${run.run_id}`) });
+        }}
+      >
+        <Field label="Prompt">
+          <textarea
+            rows={4}
+            value={form.prompt}
+            onChange={(e) => set({ prompt: e.target.value })}
+            placeholder="What should the agent do?"
+          />
+        </Field>
+        <div className="grid-2">
+          <Field label="Agent">
+            <select value={form.agentUid} onChange={(e) => set({ agentUid: e.target.value })}>
+              <option value="">Quick run (as you)</option>
+              {agents.data?.map((a) => (
+                <option key={a.uid} value={a.uid} disabled={!a.available}>
+                  {a.name}
+                  {a.available ? "" : " (unavailable)"}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Environment">
+            <select value={form.environmentId} onChange={(e) => set({ environmentId: e.target.value })}>
+              <option value="">{form.agentUid ? "The agent's default" : "None"}</option>
+              {environments.data?.map((env) => (
+                <option key={env.uid} value={env.uid}>
+                  {env.config.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Harness">
+            <select value={form.harness} onChange={(e) => set({ harness: e.target.value as NewRunForm["harness"] })}>
+              <option value="">Default</option>
+              {HarnessType.options.map((h) => (
+                <option key={h} value={h}>
+                  {HARNESS_LABEL[h] ?? h}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Model">
+            <input
+              value={form.modelId}
+              onChange={(e) => set({ modelId: e.target.value })}
+              placeholder="Default model"
+            />
+          </Field>
+        </div>
+        {form.harness === "command" && (
+          <Field label="Command" hint="Runs with sh -c inside the sandbox; a non-zero exit fails the run.">
+            <input
+              className="mono"
+              value={form.command}
+              onChange={(e) => set({ command: e.target.value })}
+              placeholder="echo hello && ls"
+            />
+          </Field>
+        )}
+        <div className="grid-2">
+          <Field label="Title">
+            <input
+              value={form.title}
+              onChange={(e) => set({ title: e.target.value })}
+              placeholder="Generated from the prompt"
+            />
+          </Field>
+          <Field label="Config name">
+            <input
+              value={form.configName}
+              onChange={(e) => set({ configName: e.target.value })}
+              placeholder="For grouping and filtering"
+            />
+          </Field>
+        </div>
+        {touched && problem && <p className="form-error">{problem}</p>}
+        {create.isError && <ProblemMessage error={create.error} />}
+        <div className="actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={create.isPending}>
+            {create.isPending ? "Starting…" : "Start run"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,165 @@
+import { RunSourceType } from "@oz/contract";
+import { Search, X } from "lucide-react";
+import { useEffect, useState } from "react";
+import { useAgents, useEnvironments, useMembers } from "../api/resources.ts";
+import { SOURCE_LABEL } from "./format.ts";
+import { hasActiveFilters, type RunFilters } from "./run-filters.ts";
+import { DISPLAY_STATUSES, STATUS_LABEL } from "./status.ts";
+
+/** Text typed into a filter reaches the URL (and the query) once typing pauses. */
+function useDebouncedCommit(value: string | undefined, commit: (v: string | undefined) => void) {
+  const [draft, setDraft] = useState(value ?? "");
+  // The URL changed from elsewhere (back button, "Clear filters"): show what it says now.
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setDraft(value ?? "");
+  }
+  useEffect(() => {
+    if (draft === (value ?? "")) return;
+    const timer = setTimeout(() => commit(draft.trim() || undefined), 350);
+    return () => clearTimeout(timer);
+  }, [draft, value, commit]);
+  return [draft, setDraft] as const;
+}
+
+export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onChange: (f: RunFilters) => void }) {
+  const agents = useAgents();
+  const environments = useEnvironments();
+  const members = useMembers();
+  const set = (patch: Partial<RunFilters>) => onChange({ ...filters, ...patch });
+  const [q, setQ] = useDebouncedCommit(filters.q, (v) => set({ q: v }));
+  const [name, setName] = useDebouncedCommit(filters.configName, (v) => set({ configName: v }));
+
+  return (
+    <div className="filters" aria-label="Filters">
+      <div className="filter-row">
+        <label className="search">
+          <Search size={16} aria-hidden />
+          <input
+            type="search"
+            placeholder="Search title and prompt"
+            aria-label="Search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
+        </label>
+        <div className="chips" role="group" aria-label="Status">
+          {DISPLAY_STATUSES.map((status) => {
+            const on = filters.statuses.includes(status);
+            return (
+              <button
+                key={status}
+                type="button"
+                className={on ? `chip on status-${status}` : "chip"}
+                aria-pressed={on}
+                onClick={() =>
+                  set({ statuses: on ? filters.statuses.filter((s) => s !== status) : [...filters.statuses, status] })
+                }
+              >
+                {STATUS_LABEL[status]}
+              </button>
+            );
+          })}
+        </div>
+      </div>
+      <div className="filter-row">
+        <select
+          aria-label="Source"
+          value={filters.source ?? ""}
+          onChange={(e) => set({ source: (e.target.value || undefined) as RunFilters["source"] })}
+        >
+          <option value="">Any source</option>
+          {RunSourceType.options.map((s) => (
+            <option key={s} value={s}>
+              {SOURCE_LABEL[s] ?? s}
+            </option>
+          ))}
+        </select>
+        {filters.tab === "all" && (
+          <select
+            aria-label="Creator"
+            value={filters.creator ?? ""}
+            onChange={(e) => set({ creator: e.target.value || undefined })}
+          >
+            <option value="">Anyone</option>
+            {members.data?.map((m) => (
+              <option key={m.uid} value={m.uid}>
+                {m.display_name}
+              </option>
+            ))}
+            {agents.data?.map((a) => (
+              <option key={a.uid} value={a.uid}>
+                {a.name} (agent)
+              </option>
+            ))}
+          </select>
+        )}
+        <select
+          aria-label="Agent"
+          value={filters.agent ?? ""}
+          onChange={(e) => set({ agent: e.target.value || undefined })}
+        >
+          <option value="">Any agent</option>
+          {agents.data?.map((a) => (
+            <option key={a.uid} value={a.uid}>
+              {a.name}
+            </option>
+          ))}
+          {members.data?.map((m) => (
+            <option key={m.uid} value={m.uid}>
+              Quick run by {m.display_name}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Environment"
+          value={filters.environment ?? ""}
+          onChange={(e) => set({ environment: e.target.value || undefined })}
+        >
+          <option value="">Any environment</option>
+          <option value="empty-environment">No environment</option>
+          {environments.data?.map((env) => (
+            <option key={env.uid} value={env.uid}>
+              {env.config.name}
+            </option>
+          ))}
+        </select>
+        <input
+          className="narrow"
+          placeholder="Config name"
+          aria-label="Config name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <label className="date">
+          <span className="muted small">From</span>
+          <input
+            type="date"
+            aria-label="Created from"
+            value={filters.from ?? ""}
+            onChange={(e) => set({ from: e.target.value || undefined })}
+          />
+        </label>
+        <label className="date">
+          <span className="muted small">To</span>
+          <input
+            type="date"
+            aria-label="Created to"
+            value={filters.to ?? ""}
+            onChange={(e) => set({ to: e.target.value || undefined })}
+          />
+        </label>
+        {hasActiveFilters(filters) && (
+          <button
+            type="button"
+            className="button small ghost"
+            onClick={() => onChange({ tab: filters.tab, statuses: [] })}
+          >
+            <X size={14} /> Clear filters
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

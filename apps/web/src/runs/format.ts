@@ -1,0 +1,59 @@
+import type { RequestUsage } from "@oz/contract";
+
+/** `PT1H2M3.5S` (the API's run_time) as "1h 2m 4s". */
+export function formatDuration(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso);
+  if (!match) return iso;
+  const [h, m, s] = [Number(match[1] ?? 0), Number(match[2] ?? 0), Math.round(Number(match[3] ?? 0))];
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+/** Total cost in US dollars, when the run reported any. */
+export function totalCostUsd(usage: RequestUsage | undefined): number | undefined {
+  if (!usage) return undefined;
+  const parts = [usage.compute_cost_usd, usage.inference_cost_usd, usage.platform_cost_usd].filter(
+    (v): v is number => typeof v === "number",
+  );
+  return parts.length > 0 ? parts.reduce((a, b) => a + b, 0) : undefined;
+}
+
+export const formatUsd = (usd: number | undefined) =>
+  usd === undefined ? undefined : usd < 0.01 && usd > 0 ? "< $0.01" : `$${usd.toFixed(2)}`;
+
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+
+/** "just now", "5 minutes ago", "yesterday", then a date. */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return "just now";
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), "minute");
+  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), "hour");
+  if (abs < 7 * 86_400) return relative.format(Math.round(seconds / 86_400), "day");
+  return formatDateTime(iso);
+}
+
+export const formatDateTime = (iso: string) =>
+  new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" });
+
+export const SOURCE_LABEL: Record<string, string> = {
+  API: "API",
+  CLI: "CLI",
+  WEB_APP: "Web app",
+  SLACK: "Slack",
+  LINEAR: "Linear",
+  LOCAL: "Local",
+  SCHEDULED_AGENT: "Schedule",
+  GITHUB_ACTION: "GitHub Action",
+  CLOUD_MODE: "Cloud mode",
+  JIRA: "Jira",
+  SELF_IMPROVEMENT: "Self-improvement",
+  GITHUB_WEBHOOK: "GitHub webhook",
+  GITLAB_WEBHOOK: "GitLab webhook",
+  AUTOFIX: "Autofix",
+  RUN_SCORER: "Run scorer",
+  ORCHESTRATION: "Orchestration",
+};

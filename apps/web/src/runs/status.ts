@@ -1,0 +1,39 @@
+import type { RunState } from "@oz/contract";
+
+/** The management view's statuses (contract §3.2.5): what a person scanning the list cares about. */
+export const DISPLAY_STATUSES = ["working", "blocked", "success", "failed", "cancelled"] as const;
+export type DisplayStatus = (typeof DISPLAY_STATUSES)[number];
+
+export const STATES_OF_STATUS: Record<DisplayStatus, RunState[]> = {
+  working: ["QUEUED", "PENDING", "CLAIMED", "INPROGRESS"],
+  blocked: ["BLOCKED"],
+  success: ["SUCCEEDED"],
+  failed: ["FAILED", "ERROR"],
+  cancelled: ["CANCELLED"],
+};
+
+export const STATUS_LABEL: Record<DisplayStatus, string> = {
+  working: "Working",
+  blocked: "Blocked",
+  success: "Success",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+export function statusOf(state: string): DisplayStatus {
+  for (const status of DISPLAY_STATUSES) if ((STATES_OF_STATUS[status] as string[]).includes(state)) return status;
+  return "working";
+}
+
+/** Finer wording for the badge's tooltip and the detail page: "Queued", "Errored", … */
+export const STATE_LABEL: Record<string, string> = {
+  QUEUED: "Queued",
+  PENDING: "Pending",
+  CLAIMED: "Starting",
+  INPROGRESS: "In progress",
+  SUCCEEDED: "Succeeded",
+  FAILED: "Failed",
+  BLOCKED: "Blocked",
+  ERROR: "Errored",
+  CANCELLED: "Cancelled",
+};

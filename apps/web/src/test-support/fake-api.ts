@@ -1,0 +1,69 @@
+import type { SessionResponse } from "@oz/contract";
+import { vi } from "vitest";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  headers: Headers;
+}
+
+type Handler = (req: RecordedRequest) => unknown;
+
+export const SIGNED_IN: SessionResponse = {
+  user: { uid: "U1aaaaaaaaaaaaaaaaaaaa", email: "ada@example.com", display_name: "Ada", role: "admin" },
+  team: { uid: "T1aaaaaaaaaaaaaaaaaaaa", name: "Acme" },
+};
+
+/**
+ * Stands in for the server at the network boundary: `fetch` answers from a table of `METHOD /path` handlers
+ * (JSON 200) and records every request, so a test can assert what the dashboard asked the API.
+ */
+export function fakeApi(handlers: Record<string, Handler>) {
+  const requests: RecordedRequest[] = [];
+  const routes: Record<string, Handler> = {
+    "GET /api/v1/auth/session": () => SIGNED_IN,
+    "GET /api/v1/agent/identities": () => ({ agents: [] }),
+    "GET /api/v1/agent/environments": () => ({ environments: [] }),
+    "GET /api/v1/team/members": () => ({ members: [] }),
+    ...handlers,
+  };
+  const fetchStub = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input), "http://dashboard.test");
+    const method = init.method ?? "GET";
+    const req: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
+      headers: new Headers(init.headers),
+    };
+    requests.push(req);
+    const handler = routes[`${method} ${url.pathname}`];
+    if (!handler) {
+      return new Response(
+        JSON.stringify({ title: "Resource not found.", status: 404, detail: `no fake for ${method} ${url.pathname}` }),
+        {
+          status: 404,
+          headers: { "content-type": "application/problem+json" },
+        },
+      );
+    }
+    const result = handler(req);
+    if (result instanceof Response) return result;
+    return new Response(JSON.stringify(result), { status: 200, headers: { "content-type": "application/json" } });
+  });
+  vi.stubGlobal("fetch", fetchStub);
+  return {
+    requests,
+    /** Requests to one path, oldest first. */
+    to: (method: string, path: string) => requests.filter((r) => r.method === method && r.path === path),
+  };
+}
+
+export const problemResponse = (status: number, title: string, detail: string, code: string) =>
+  new Response(JSON.stringify({ type: `http://oz.test/docs/errors/${code}`, title, status, detail, error: title }), {
+    status,
+    headers: { "content-type": "application/problem+json" },
+  });

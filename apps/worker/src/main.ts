@@ -1,0 +1,66 @@
+import { hostname } from "node:os";
+import closeWithGrace from "close-with-grace";
+import pino from "pino";
+import { LocalDirBlobStore } from "@oz/blobs";
+import { DEV_MASTER_KEY_FILE, loadWorkerConfig } from "@oz/config";
+import { createDb, migrateUp } from "@oz/db";
+import { loadModelCatalogue } from "@oz/llm";
+import { RunEventLog } from "@oz/events";
+import { createRedis } from "@oz/queue";
+import { DockerSandboxProvider } from "@oz/sandbox";
+import { createSecretBox, resolveMasterKey } from "@oz/secrets";
+import { ActiveRuns } from "./active-runs.ts";
+import { startWorker } from "./run-worker.ts";
+import type { WorkerSettings } from "./settings.ts";
+
+const config = loadWorkerConfig();
+const log = pino({ level: config.OZ_LOG_LEVEL, base: { process: "worker" } });
+
+if (config.OZ_MIGRATE_ON_START) await migrateUp(config.DATABASE_URL);
+const db = createDb({ connectionString: config.DATABASE_URL, poolSize: config.OZ_WORKER_DB_POOL_SIZE });
+const masterKey = await resolveMasterKey({
+  configured: config.OZ_MASTER_KEY,
+  production: config.NODE_ENV === "production",
+  devKeyFile: DEV_MASTER_KEY_FILE,
+});
+if (masterKey.warning) log.warn(masterKey.warning);
+
+const settings: WorkerSettings = {
+  workerId: config.OZ_WORKER_ID ?? `${hostname()}${config.OZ_WORKER_HOST ? `-${config.OZ_WORKER_HOST}` : ""}`,
+  workerHost: config.OZ_WORKER_HOST ?? null,
+  concurrency: config.OZ_WORKER_CONCURRENCY,
+  queuePrefix: config.OZ_QUEUE_PREFIX,
+  leaseMs: config.OZ_LEASE_SECONDS * 1000,
+  sweepIntervalMs: config.OZ_SWEEP_INTERVAL_SECONDS * 1000,
+  maxRuntimeMs: config.OZ_MAX_RUNTIME_SECONDS * 1000,
+  defaultImage: config.OZ_DEFAULT_IMAGE,
+  defaultResources: { cpus: config.OZ_SANDBOX_CPUS, memoryMb: config.OZ_SANDBOX_MEMORY_MB, pidsLimit: config.OZ_SANDBOX_PIDS_LIMIT },
+  artifactMaxBytes: config.OZ_ARTIFACT_MAX_BYTES,
+  githubUrl: config.OZ_GITHUB_URL,
+  toolLoopLimits: { maxTurns: config.OZ_AGENT_MAX_TURNS },
+};
+
+const publisher = createRedis(config.REDIS_URL);
+publisher.on("error", () => {});
+const worker = await startWorker(
+  {
+    db,
+    events: new RunEventLog(db, publisher),
+    sandboxes: new DockerSandboxProvider(),
+    blobs: new LocalDirBlobStore(config.OZ_BLOB_DIR),
+    secretBox: createSecretBox(masterKey.key),
+    settings,
+    models: loadModelCatalogue(),
+    active: new ActiveRuns(),
+    log,
+  },
+  config.REDIS_URL,
+);
+
+closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
+  if (err) log.error({ err }, "shutting down after an error");
+  else log.info({ signal }, "shutting down: finishing the runs in progress");
+  await worker.close();
+  await publisher.quit().catch(() => {});
+  await db.$disconnect();
+});

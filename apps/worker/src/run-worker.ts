@@ -1,0 +1,99 @@
+import { Queue, Worker, type Job } from "bullmq";
+import { createRedis, RUN_CANCEL_CHANNEL, runQueueName, RunQueues, workerHostKey, type RunJobData } from "@oz/queue";
+import type { Redis } from "ioredis";
+import type { WorkerDeps } from "./deps.ts";
+import { executeRun, RetryLater } from "./execute-run.ts";
+import { recoverAfterRestart, sweep, type SweepDeps } from "./sweeper.ts";
+
+const MAINTENANCE_QUEUE = "oz-maintenance";
+const SWEEP_SCHEDULER_ID = "sweep";
+
+export interface RunningWorker {
+  /** Stops taking runs, lets running ones finish (up to the caller's patience), closes connections. */
+  close(): Promise<void>;
+  /** Runs one sweep now (tests, and the scheduler's job). */
+  sweepNow(): Promise<void>;
+}
+
+/**
+ * Wires a worker process: the BullMQ consumer of its run queue, the sweeper's job scheduler, the cancel
+ * listener and, for a self-hosted worker, its presence key.
+ */
+export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<RunningWorker> {
+  const { settings, log } = deps;
+  const connection = createRedis(redisUrl);
+  const subscriber = createRedis(redisUrl);
+  const producer = createRedis(redisUrl);
+  for (const c of [connection, subscriber, producer]) c.on("error", () => {}); // ioredis reconnects by itself
+  const queues = new RunQueues(producer, settings.queuePrefix);
+  const sweepDeps: SweepDeps = { ...deps, queues, redis: producer };
+
+  await recoverAfterRestart(sweepDeps);
+
+  const runWorker = new Worker<RunJobData>(
+    runQueueName(settings.workerHost),
+    async (job: Job<RunJobData>) => {
+      const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await executeRun(deps, job.data.runId, { isFinalAttempt });
+    },
+    {
+      connection,
+      prefix: settings.queuePrefix,
+      concurrency: settings.concurrency,
+      // A run can take an hour: BullMQ renews the lock every lockDuration/2 while our event loop is free.
+      // Postgres (the lease) is the truth about who runs what; a stalled job re-delivered is dropped.
+      lockDuration: 60_000,
+      maxStalledCount: 10,
+    },
+  );
+  runWorker.on("failed", (job, err) => {
+    if (!(err instanceof RetryLater)) log.error({ err, runId: job?.data.runId }, "run job failed");
+  });
+  runWorker.on("error", (err) => log.warn({ err: err.message }, "run queue connection problem"));
+
+  const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: producer, prefix: settings.queuePrefix });
+  maintenance.on("error", () => {});
+  const scheduleSweeps = () =>
+    maintenance
+      .upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: settings.sweepIntervalMs }, { name: "sweep" })
+      .catch((err) => log.warn({ err: err.message }, "could not schedule the sweeper yet"));
+  await scheduleSweeps();
+  // Redis keeps nothing across a restart on many set-ups: re-register the scheduler whenever it comes back.
+  producer.on("ready", () => void scheduleSweeps());
+  const sweeper = new Worker(MAINTENANCE_QUEUE, () => sweep(sweepDeps), {
+    connection,
+    prefix: settings.queuePrefix,
+    concurrency: 1,
+  });
+  sweeper.on("error", () => {});
+  sweeper.on("failed", (_job, err) => log.warn({ err: err.message }, "sweep failed"));
+
+  subscriber.on("message", (_channel: string, runId: string) => {
+    if (deps.active.stop(runId, "cancelled")) log.info({ runId }, "cancel requested: stopping the run");
+  });
+  await subscriber.subscribe(RUN_CANCEL_CHANNEL).catch(() => {});
+
+  const presence = settings.workerHost ? announcePresence(producer, workerHostKey(settings.queuePrefix, settings.workerHost), settings.sweepIntervalMs) : undefined;
+
+  log.info({ workerId: settings.workerId, queue: runQueueName(settings.workerHost), concurrency: settings.concurrency }, "worker started");
+  return {
+    sweepNow: () => sweep(sweepDeps),
+    async close() {
+      if (presence) clearInterval(presence);
+      await runWorker.close();
+      await sweeper.close();
+      await maintenance.close();
+      await queues.close();
+      await Promise.all([connection.quit(), subscriber.quit(), producer.quit()].map((p) => p.catch(() => {})));
+    },
+  };
+}
+
+function announcePresence(redis: Redis, key: string, everyMs: number) {
+  const ttlSeconds = Math.max(5, Math.ceil((everyMs * 3) / 1000));
+  const beat = () => void redis.set(key, String(Date.now()), "EX", ttlSeconds).catch(() => {});
+  beat();
+  const timer = setInterval(beat, everyMs);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,29 @@
+/** What the worker needs to know, read once from the environment by main.ts (or set by a test). */
+export interface WorkerSettings {
+  /** Stable across restarts on one machine, so a restarted worker can clean up after its previous life. */
+  workerId: string;
+  /** Self-hosted worker host this worker serves; null = the default pool. */
+  workerHost: string | null;
+  concurrency: number;
+  /** Namespace of every queue key in Redis; the API must use the same. */
+  queuePrefix: string;
+  /** How long a claimed run stays ours without a renewal; a dead worker's runs are swept after this. */
+  leaseMs: number;
+  sweepIntervalMs: number;
+  maxRuntimeMs: number;
+  /** Image for runs without an environment. */
+  defaultImage: string;
+  defaultResources: { cpus: number; memoryMb: number; pidsLimit: number };
+  /** Per-file cap for artifacts; larger files are skipped with an event saying so. */
+  artifactMaxBytes: number;
+  /** Base URL `owner/repo` GitHub repositories are cloned from. */
+  githubUrl: string;
+  /** Bounds of the built-in harness's tool loop (unset members use its defaults). */
+  toolLoopLimits: { maxTurns?: number };
+}
+
+/** Where things live inside every sandbox. */
+export const SANDBOX_PATHS = {
+  workspace: "/workspace",
+  artifacts: "/workspace/.oz/artifacts",
+} as const;

@@ -1,0 +1,119 @@
+import { posix } from "node:path";
+import type Docker from "dockerode";
+import { readFirstEntry } from "./docker-archive.ts";
+import { dockerStatusOf, toSandboxError } from "./docker-errors.ts";
+import { execInContainer, KILLED_EXIT_CODE } from "./docker-exec.ts";
+import { SandboxError, type ExecOptions, type ExecResult, type Sandbox } from "./port.ts";
+
+/** Regular files under $OZ_DIR (at most $OZ_LIMIT), one "<size> ./<path>" per line; nothing if there is no such dir. */
+const LIST_FILES = `cd "$OZ_DIR" 2>/dev/null || exit 0
+find . -type f -exec stat -c '%s %n' {} + | head -n "$OZ_LIMIT"`;
+
+/** Paths reach the shell as environment variables, never spliced into the command. */
+const WRITE_FILE = 'mkdir -p "$OZ_DIR" && cat > "$OZ_FILE"';
+
+/** The memory cgroup's OOM-kill counter: cgroup v2 first, then v1 (both visible inside the container). */
+const READ_OOM_KILLS = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null";
+
+/** A running Docker container serving as one run's sandbox; every process in it runs as the sandbox user. */
+export class DockerSandbox implements Sandbox {
+  /** OOM kills counted in the container's cgroup so far, to tell which exec met the OOM killer. */
+  private oomKillsSeen = 0;
+
+  constructor(
+    private readonly container: Docker.Container,
+    readonly runId: string,
+    /** The container's working directory, which relative paths are relative to. */
+    private readonly workdir: string,
+    private readonly removeContainer: (id: string) => Promise<void>,
+  ) {}
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const { exitCode, killedBy } = await execInContainer(this.container, command, options);
+    const oomKilled = exitCode === KILLED_EXIT_CODE && killedBy === null && (await this.sawNewOomKill());
+    return { exitCode, timedOut: killedBy === "timeout", oomKilled };
+  }
+
+  /**
+   * Whether the OOM killer struck since the last look. A SIGKILL nobody here sent is the OOM killer's when the
+   * cgroup's counter went up meanwhile (it counts kills anywhere in the sandbox, a background process's too);
+   * where the counter cannot be read, Docker's OOMKilled flag (only set for the container's main process) is used.
+   */
+  private async sawNewOomKill(): Promise<boolean> {
+    let report = "";
+    await execInContainer(this.container, READ_OOM_KILLS, {
+      onOutput: ({ stream, text }) => (report += stream === "stdout" ? text : ""),
+      timeoutMs: 5_000,
+    }).catch(() => undefined);
+    const count = /^oom_kill (\d+)$/m.exec(report)?.[1];
+    if (count === undefined) {
+      const info = await this.container.inspect().catch(() => null);
+      return info?.State.OOMKilled === true;
+    }
+    const kills = Number(count);
+    const sawNew = kills > this.oomKillsSeen;
+    this.oomKillsSeen = kills;
+    return sawNew;
+  }
+
+  /** Reads through the Engine API (no process in the sandbox), so it works whatever the sandbox is doing. */
+  async readFile(path: string): Promise<Buffer> {
+    let entry;
+    try {
+      entry = await readFirstEntry(await this.container.getArchive({ path: this.absolute(path) }));
+    } catch (err) {
+      if (dockerStatusOf(err) === 404) throw new SandboxError("file_not_found", `no such file in the sandbox: ${path}`);
+      throw toSandboxError(err, "exec_failed", `could not read ${path} from the sandbox`);
+    }
+    if (entry?.header.type !== "file") {
+      throw new SandboxError("file_not_found", `not a regular file in the sandbox: ${path}`);
+    }
+    return entry.content;
+  }
+
+  /** Writes as the sandbox user (so the file is theirs to change), creating missing parent directories. */
+  async writeFile(path: string, content: string | Buffer): Promise<void> {
+    const file = this.absolute(path);
+    let errors = "";
+    const { exitCode } = await execInContainer(this.container, WRITE_FILE, {
+      env: { OZ_DIR: posix.dirname(file), OZ_FILE: file },
+      stdin: content,
+      onOutput: ({ stream, text }) => (errors += stream === "stderr" ? text : ""),
+    });
+    if (exitCode !== 0) {
+      throw new SandboxError("exec_failed", `could not write ${path} in the sandbox: ${errors.trim()}`);
+    }
+  }
+
+  /** Symbolic links are not followed, so a link to a file elsewhere in the sandbox is not listed. */
+  async listFiles(dir: string, limit = 1_000): Promise<{ path: string; size: number }[]> {
+    let listing = "";
+    await execInContainer(this.container, LIST_FILES, {
+      env: { OZ_DIR: this.absolute(dir), OZ_LIMIT: String(limit) },
+      onOutput: ({ stream, text }) => (listing += stream === "stdout" ? text : ""),
+    });
+    return parseListing(listing);
+  }
+
+  destroy(): Promise<void> {
+    return this.removeContainer(this.id);
+  }
+
+  /** Relative paths are relative to the sandbox's working directory, like a command's. */
+  private absolute(path: string): string {
+    return posix.resolve(this.workdir, path);
+  }
+}
+
+function parseListing(listing: string): { path: string; size: number }[] {
+  const files: { path: string; size: number }[] = [];
+  for (const line of listing.split("\n")) {
+    const match = /^(\d+) \.\/(.+)$/.exec(line);
+    if (match) files.push({ path: match[2]!, size: Number(match[1]) });
+  }
+  return files;
+}

@@ -1,0 +1,102 @@
+/**
+ * The sandbox port (DESIGN §4): everything the worker and the harnesses need from an isolated container.
+ * One Docker implementation today (docker-provider.ts); a Kubernetes one would implement the same port.
+ */
+
+/** Labels every sandbox carries, so orphans can be found and reaped by run, worker or team. */
+export const SANDBOX_LABELS = { runId: "oz.run_id", workerId: "oz.worker_id", teamId: "oz.team_id" } as const;
+
+export interface SandboxResources {
+  /** CPUs (fractions allowed). */
+  cpus: number;
+  memoryMb: number;
+  pidsLimit: number;
+}
+
+export interface SandboxSpec {
+  runId: string;
+  teamId: string;
+  workerId: string;
+  image: string;
+  /** Environment variables of every process in the sandbox (secrets included: never log this). */
+  env: Record<string, string>;
+  /** `none` cuts the sandbox off the network entirely. */
+  network: "bridge" | "none";
+  resources: SandboxResources;
+  /** Directory repos are cloned into and commands run in by default. */
+  workdir: string;
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Kill the process (and report `timedOut`) after this long. */
+  timeoutMs?: number;
+  /** Called with output as it arrives, in order, split by stream. */
+  onOutput?: (chunk: { stream: "stdout" | "stderr"; text: string }) => void;
+  /** Aborting kills the process; the call still resolves, with the killed process's exit code. */
+  signal?: AbortSignal;
+  /** Data written to the process's stdin, then closed. */
+  stdin?: string | Buffer;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  timedOut: boolean;
+  /** The sandbox ran out of memory while the process ran. */
+  oomKilled: boolean;
+}
+
+export interface Sandbox {
+  /** Provider-specific id (the container id for Docker). */
+  readonly id: string;
+  readonly runId: string;
+  /** Runs `command` through `sh -c` inside the sandbox. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, content: string | Buffer): Promise<void>;
+  /** Regular files under `dir` (recursively), with paths relative to it; at most `limit` entries. */
+  listFiles(dir: string, limit?: number): Promise<{ path: string; size: number }[]>;
+  /** Kills every process and removes the sandbox. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+export interface SandboxSummary {
+  id: string;
+  runId: string;
+  workerId: string;
+  teamId: string;
+  running: boolean;
+}
+
+export interface SandboxProvider {
+  /** Creates and starts a sandbox. Throws SandboxError("image_missing") if the image cannot be had. */
+  create(spec: SandboxSpec): Promise<Sandbox>;
+  /** Reattaches to an existing sandbox by id (e.g. to kill it on cancel). */
+  get(id: string): Promise<Sandbox | null>;
+  list(filter?: { runId?: string; workerId?: string }): Promise<SandboxSummary[]>;
+  /** Kills and removes a sandbox by id. Idempotent: a missing sandbox is not an error. */
+  remove(id: string): Promise<void>;
+  /** Removes every sandbox of `workerId` whose run is not in `liveRunIds`; returns the removed ids. */
+  reapOrphans(workerId: string, liveRunIds: ReadonlySet<string>): Promise<string[]>;
+}
+
+export type SandboxErrorCode =
+  | "image_missing"
+  | "create_failed"
+  | "daemon_unavailable"
+  | "exec_failed"
+  /** readFile of a path that is missing or not a regular file. */
+  | "file_not_found";
+
+/** Infrastructure failures, so the worker can tell "retry this run" from "the run's setup is wrong". */
+export class SandboxError extends Error {
+  override name = "SandboxError";
+  constructor(
+    readonly code: SandboxErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

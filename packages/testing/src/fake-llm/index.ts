@@ -1,0 +1,2 @@
+export { startFakeLlm, type FakeLlm, type FakeLlmOptions } from "./server.ts";
+export type { FakeLlmReply, FakeLlmRequest, FakeLlmStep, FakeToolCall, FakeToolResult } from "./script.ts";
