@@ -91,6 +91,15 @@ describe("the dashboard in a real browser", () => {
     expect(
       await page.locator('[data-agent="Default agent"]').getByRole("button", { name: "Delete" }).isDisabled(),
     ).toBe(true);
+
+    // Its own API keys: created on its card, bound to it.
+    await card.getByRole("button", { name: "API keys" }).click();
+    await card.getByLabel("Key name").fill("bot key");
+    await card.getByRole("button", { name: "Create key" }).click();
+    const botKey = (await card.getByTestId("new-api-key").textContent())!;
+    const whoami = await call(server, "GET", "/whoami", { key: botKey });
+    expect(whoami.json).toMatchObject({ type: "service_account", display_name: "Nightly bot" });
+    await card.locator('tr[data-key-name="bot key"]').waitFor();
     await screenshot(page, "04-agents");
   });
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestWorker, TEST_IMAGE, type TestWorker } from "../../worker/test/support/test-worker.ts";
@@ -8,7 +5,6 @@ import { call } from "../../api/test/support/test-server.ts";
 import { launchBrowser, screenshot, signIn } from "./support/browser.ts";
 import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
 
-let blobDir: string;
 let server: DashboardServer;
 let worker: TestWorker;
 let browser: Browser;
@@ -17,10 +13,9 @@ let page: Page;
 let environmentName: string;
 
 beforeAll(async () => {
-  blobDir = await mkdtemp(join(tmpdir(), "oz-e2e-blobs-"));
-  [server, browser] = await Promise.all([startDashboardServer({ blobDir }), launchBrowser()]);
-  // A real worker (BullMQ, Docker, Postgres) on the server's queues and blob folder.
-  worker = await startTestWorker(server.database.db, { queuePrefix: server.queuePrefix }, blobDir);
+  [server, browser] = await Promise.all([startDashboardServer(), launchBrowser()]);
+  // A real worker (BullMQ, Docker, Postgres) on the server's queues, storing artifacts where the API serves them.
+  worker = await startTestWorker(server.database.db, { queuePrefix: server.queuePrefix }, { blobs: server.blobs });
   environmentName = "busybox";
   const env = await call(server, "POST", "/agent/environments", {
     key: server.team.apiKey,
@@ -44,7 +39,6 @@ afterAll(async () => {
   await browser?.close();
   await worker?.close();
   await server?.close();
-  await rm(blobDir, { recursive: true, force: true });
 });
 
 const runState = (runId: string) =>

@@ -23,14 +23,18 @@ export async function collectArtifacts(
 ): Promise<void> {
   const files = await ctx.sandbox.listFiles(SANDBOX_PATHS.artifacts, MAX_ARTIFACT_FILES + 1);
   if (files.length > MAX_ARTIFACT_FILES) {
-    await ctx.emit([{ type: "error", payload: { message: `Only the first ${MAX_ARTIFACT_FILES} artifact files were kept.` } }]);
+    await ctx.emit([
+      { type: "error", payload: { message: `Only the first ${MAX_ARTIFACT_FILES} artifact files were kept.` } },
+    ]);
   }
   for (const file of files.slice(0, MAX_ARTIFACT_FILES)) {
     if (file.size > deps.settings.artifactMaxBytes) {
       await ctx.emit([
         {
           type: "error",
-          payload: { message: `Artifact ${file.path} (${file.size} bytes) exceeds the ${deps.settings.artifactMaxBytes}-byte limit and was not kept.` },
+          payload: {
+            message: `Artifact ${file.path} (${file.size} bytes) exceeds the ${deps.settings.artifactMaxBytes}-byte limit and was not kept.`,
+          },
         },
       ]);
       continue;

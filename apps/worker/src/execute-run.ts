@@ -45,18 +45,32 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
   await db.run.update({ where: { id: runId }, data: { attempts: { increment: 1 } } });
 
   const controller = deps.active.start(runId);
-  const leaseKeeper = keepLease(db, { runId, workerId, leaseMs: settings.leaseMs, onLost: () => deps.active.stop(runId, "lost") });
+  const leaseKeeper = keepLease(db, {
+    runId,
+    workerId,
+    leaseMs: settings.leaseMs,
+    onLost: () => deps.active.stop(runId, "lost"),
+  });
   const log = deps.log.child({ runId });
   let sandbox: Sandbox | undefined;
   let sandboxStartedAt: number | undefined;
   let reachedInProgress = false;
+  let destroying: Promise<void> | undefined;
+  /** Removes the sandbox once; every caller (cancel, end, cleanup) waits for the same removal. */
+  const destroySandbox = async () => {
+    if (!sandbox) return;
+    destroying ??= sandbox.destroy().catch((err) => log.warn({ err }, "could not remove sandbox; the sweeper will"));
+    await destroying;
+  };
 
   // Cancelling kills the sandbox at once: the exec'd processes die with it (issue: within 2 s).
-  controller.signal.addEventListener("abort", () => void sandbox?.destroy().catch(() => {}), { once: true });
+  controller.signal.addEventListener("abort", () => void destroySandbox(), { once: true });
   const maxRuntime = setTimeout(() => deps.active.stop(runId, "timeout"), settings.maxRuntimeMs);
   maxRuntime.unref();
 
   const end = async (ending: Ending) => {
+    // The sandbox goes first: a run that reads as ended never still has a container.
+    await destroySandbox();
     const computeSeconds = sandboxStartedAt ? (Date.now() - sandboxStartedAt) / 1000 : 0;
     const ended = await moveRun(deps, {
       runId,
@@ -67,7 +81,12 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
         endedAt: new Date(),
         isSandboxRunning: false,
         leaseExpiresAt: null,
-        requestUsage: { ...ending.usage, compute_seconds: Math.round(computeSeconds * 1000) / 1000 } as Prisma.InputJsonObject,
+        requestUsage: {
+          ...ending.usage,
+          compute_seconds: Math.round(computeSeconds * 1000) / 1000,
+        } as Prisma.InputJsonObject,
+        // run_time sums a run's executions (a follow-up adds another).
+        runTimeMs: { increment: Math.round(computeSeconds * 1000) },
       },
     });
     if (!ended) log.info({ wanted: ending.state }, "run already ended elsewhere (cancelled or swept)");
@@ -79,13 +98,18 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
     const config = claimed.agentConfig as AmbientAgentConfig;
     const harnessType: HarnessType = config.harness?.type ?? "oz";
     const harness = selectHarness(harnessType);
-    if ("unavailable" in harness) return await end({ state: "FAILED", errorCode: "feature_not_available", message: harness.unavailable });
+    if ("unavailable" in harness)
+      return await end({ state: "FAILED", errorCode: "feature_not_available", message: harness.unavailable });
 
     const environment = claimed.environmentId
       ? await db.environment.findFirst({ where: { id: claimed.environmentId, teamId: claimed.teamId } })
       : null;
     if (claimed.environmentId && (!environment || environment.deletedAt)) {
-      return await end({ state: "FAILED", errorCode: "resource_not_found", message: `Environment ${claimed.environmentId} no longer exists.` });
+      return await end({
+        state: "FAILED",
+        errorCode: "resource_not_found",
+        message: `Environment ${claimed.environmentId} no longer exists.`,
+      });
     }
 
     const secrets = await loadRunSecrets(deps, claimed, environment?.secrets ?? []);
@@ -114,7 +138,7 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
         OZ_ARTIFACTS_DIR: SANDBOX_PATHS.artifacts,
       },
     });
-    if (controller.signal.aborted) await sandbox.destroy();
+    if (controller.signal.aborted) await destroySandbox();
     await db.run.updateMany({ where: { id: runId, workerId }, data: { isSandboxRunning: true } });
 
     const outputFor = (step?: number) =>
@@ -140,9 +164,15 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
         message: `Environment setup failed at step ${prepared.step} (${prepared.name}): exit code ${prepared.exitCode}. Fix the environment's repos or setup commands and start a new run.`,
       });
     }
-    if (environment?.setupFailed) await db.environment.update({ where: { id: environment.id }, data: { setupFailed: false } });
+    if (environment?.setupFailed)
+      await db.environment.update({ where: { id: environment.id }, data: { setupFailed: false } });
 
-    const started = await moveRun(deps, { runId, to: "INPROGRESS", workerId, patch: { startedAt: new Date(), leaseExpiresAt: lease() } });
+    const started = await moveRun(deps, {
+      runId,
+      to: "INPROGRESS",
+      workerId,
+      patch: { startedAt: new Date(), leaseExpiresAt: lease() },
+    });
     if (!started) return;
     reachedInProgress = true;
     const outcome = await harness.run({
@@ -172,13 +202,8 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
     clearTimeout(maxRuntime);
     leaseKeeper.stop();
     deps.active.finish(runId);
-    await sandbox?.destroy().catch((err) => log.warn({ err }, "could not remove sandbox; the sweeper will"));
-    await db.run
-      .updateMany({
-        where: { id: runId, workerId },
-        data: { isSandboxRunning: false, runTimeMs: sandboxStartedAt && reachedInProgress ? BigInt(Date.now() - sandboxStartedAt) : undefined },
-      })
-      .catch(() => {});
+    await destroySandbox();
+    await db.run.updateMany({ where: { id: runId, workerId }, data: { isSandboxRunning: false } }).catch(() => {});
   }
 
   /** The run was stopped from outside: cancelled (already CANCELLED), timed out, or taken from us. */
@@ -209,7 +234,11 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
         if (requeued) throw new RetryLater(err.message);
         return;
       }
-      return end({ state: "ERROR", errorCode: "resource_unavailable", message: `Sandbox could not be started after several attempts: ${err.message}` });
+      return end({
+        state: "ERROR",
+        errorCode: "resource_unavailable",
+        message: `Sandbox could not be started after several attempts: ${err.message}`,
+      });
     }
     log.error({ err }, "run failed unexpectedly");
     return end({

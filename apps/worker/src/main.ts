@@ -34,7 +34,11 @@ const settings: WorkerSettings = {
   sweepIntervalMs: config.OZ_SWEEP_INTERVAL_SECONDS * 1000,
   maxRuntimeMs: config.OZ_MAX_RUNTIME_SECONDS * 1000,
   defaultImage: config.OZ_DEFAULT_IMAGE,
-  defaultResources: { cpus: config.OZ_SANDBOX_CPUS, memoryMb: config.OZ_SANDBOX_MEMORY_MB, pidsLimit: config.OZ_SANDBOX_PIDS_LIMIT },
+  defaultResources: {
+    cpus: config.OZ_SANDBOX_CPUS,
+    memoryMb: config.OZ_SANDBOX_MEMORY_MB,
+    pidsLimit: config.OZ_SANDBOX_PIDS_LIMIT,
+  },
   artifactMaxBytes: config.OZ_ARTIFACT_MAX_BYTES,
   githubUrl: config.OZ_GITHUB_URL,
   toolLoopLimits: { maxTurns: config.OZ_AGENT_MAX_TURNS },

@@ -78,7 +78,13 @@ export async function runPreparation(
     await io.emit([
       {
         type: "setup_step",
-        payload: { step: n, name: step.name, status: ok ? "succeeded" : "failed", exit_code: result.exitCode, duration_ms: Date.now() - started },
+        payload: {
+          step: n,
+          name: step.name,
+          status: ok ? "succeeded" : "failed",
+          exit_code: result.exitCode,
+          duration_ms: Date.now() - started,
+        },
       },
     ]);
     if (!ok) return { ok: false, step: n, name: step.name, exitCode: result.exitCode };

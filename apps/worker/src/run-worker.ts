@@ -73,9 +73,14 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
   });
   await subscriber.subscribe(RUN_CANCEL_CHANNEL).catch(() => {});
 
-  const presence = settings.workerHost ? announcePresence(producer, workerHostKey(settings.queuePrefix, settings.workerHost), settings.sweepIntervalMs) : undefined;
+  const presence = settings.workerHost
+    ? announcePresence(producer, workerHostKey(settings.queuePrefix, settings.workerHost), settings.sweepIntervalMs)
+    : undefined;
 
-  log.info({ workerId: settings.workerId, queue: runQueueName(settings.workerHost), concurrency: settings.concurrency }, "worker started");
+  log.info(
+    { workerId: settings.workerId, queue: runQueueName(settings.workerHost), concurrency: settings.concurrency },
+    "worker started",
+  );
   return {
     sweepNow: () => sweep(sweepDeps),
     async close() {

@@ -21,6 +21,8 @@ const OUTBOX_GRACE_MS = 2_000;
  */
 export async function endLostRuns(deps: SweepDeps, runs: Run[], why: string): Promise<void> {
   for (const run of runs) {
+    // Sandbox first: a run that reads as ended (or re-queued) never still has a container.
+    await removeSandboxesOf(deps, run.id);
     const started = run.state === "INPROGRESS" || run.state === "BLOCKED";
     if (!started && run.attempts < RUN_JOB_ATTEMPTS) {
       const requeued = await moveRun(deps, {
@@ -37,12 +39,17 @@ export async function endLostRuns(deps: SweepDeps, runs: Run[], why: string): Pr
         to: "ERROR",
         from: [run.state],
         status: started
-          ? statusMessage(`${why} while the agent was running; its work was lost. Start a new run.`, "agent_process_failed")
-          : statusMessage(`${why}; the run could not be started after ${run.attempts} attempts.`, "resource_unavailable"),
+          ? statusMessage(
+              `${why} while the agent was running; its work was lost. Start a new run.`,
+              "agent_process_failed",
+            )
+          : statusMessage(
+              `${why}; the run could not be started after ${run.attempts} attempts.`,
+              "resource_unavailable",
+            ),
         patch: { endedAt: new Date(), isSandboxRunning: false, leaseExpiresAt: null },
       });
     }
-    await removeSandboxesOf(deps, run.id);
   }
 }
 
@@ -73,10 +80,14 @@ export async function sweep(deps: SweepDeps): Promise<void> {
   }
 
   const overdue = await deps.db.run.findMany({
-    where: { state: { in: ["INPROGRESS", "BLOCKED"] }, startedAt: { lt: new Date(now.getTime() - deps.settings.maxRuntimeMs) } },
+    where: {
+      state: { in: ["INPROGRESS", "BLOCKED"] },
+      startedAt: { lt: new Date(now.getTime() - deps.settings.maxRuntimeMs) },
+    },
     take: 200,
   });
   for (const run of overdue) {
+    await removeSandboxesOf(deps, run.id);
     const ended = await moveRun(deps, {
       runId: run.id,
       to: "ERROR",
@@ -88,7 +99,6 @@ export async function sweep(deps: SweepDeps): Promise<void> {
       patch: { endedAt: now, isSandboxRunning: false, leaseExpiresAt: null },
     });
     if (ended) await publishCancel(deps.redis, run.id);
-    await removeSandboxesOf(deps, run.id);
   }
 
   await reconcileQueuedRuns(deps, now);

@@ -19,7 +19,12 @@ export const RunEventPayloads = {
   /** Output of a setup step or of the harness process. */
   output: z.object({ stream: z.enum(["stdout", "stderr"]), text: z.string(), step: z.number().int().optional() }),
   /** A file the run produced. */
-  artifact: z.object({ artifact_uid: z.string(), artifact_type: z.string(), filename: z.string().optional(), size_bytes: z.number().int().optional() }),
+  artifact: z.object({
+    artifact_uid: z.string(),
+    artifact_type: z.string(),
+    filename: z.string().optional(),
+    size_bytes: z.number().int().optional(),
+  }),
   /** Something went wrong; `message` says what to do about it. */
   error: z.object({ message: z.string(), error_code: ErrorCode.optional() }),
   /** A harness-level note (process started, exit code, …). */

@@ -50,7 +50,11 @@ export function createOutputBuffer(options: OutputBufferOptions): OutputBuffer {
       let text = redactor ? redactor.push(pending[stream]) : pending[stream];
       if (final && redactor) text += redactor.flush();
       pending[stream] = "";
-      if (text) events.push({ type: "output", payload: { stream, text, ...(options.step !== undefined && { step: options.step }) } });
+      if (text)
+        events.push({
+          type: "output",
+          payload: { stream, text, ...(options.step !== undefined && { step: options.step }) },
+        });
     }
     if (events.length > 0) {
       chain = chain.then(() => options.emit(events)).catch((err) => (failure ??= err));

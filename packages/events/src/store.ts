@@ -18,7 +18,8 @@ const toRunEvent = (r: EventRow): RunEvent => ({
 });
 
 const UNIQUE_VIOLATION = "23505";
-const isUniqueViolation = (err: unknown): boolean => JSON.stringify(err ?? "").includes(UNIQUE_VIOLATION) || /unique constraint/i.test(String((err as Error)?.message));
+const isUniqueViolation = (err: unknown): boolean =>
+  JSON.stringify(err ?? "").includes(UNIQUE_VIOLATION) || /unique constraint/i.test(String((err as Error)?.message));
 
 /**
  * Appends events to a run's transcript in one statement; `seq` continues the run's numbering. Two writers

@@ -9,7 +9,11 @@ export const commandHarness: Harness = {
   async run(ctx: HarnessContext): Promise<HarnessOutcome> {
     const command = ctx.run.config.harness?.command;
     if (!command) {
-      return { state: "FAILED", errorCode: "invalid_request", message: "harness.command is required for the command harness" };
+      return {
+        state: "FAILED",
+        errorCode: "invalid_request",
+        message: "harness.command is required for the command harness",
+      };
     }
     const output = ctx.output();
     await ctx.emit([{ type: "harness", payload: { message: `running: ${command}` } }]);
@@ -20,14 +24,27 @@ export const commandHarness: Harness = {
       onOutput: ({ stream, text }) => output.write(stream, text),
     });
     await output.close();
-    await ctx.emit([{ type: "harness", payload: { message: `command exited with code ${result.exitCode}`, exit_code: result.exitCode } }]);
+    await ctx.emit([
+      {
+        type: "harness",
+        payload: { message: `command exited with code ${result.exitCode}`, exit_code: result.exitCode },
+      },
+    ]);
     if (result.oomKilled) {
-      return { state: "ERROR", errorCode: "agent_process_failed", message: "The command was killed: the sandbox ran out of memory. Raise the environment's memory limit." };
+      return {
+        state: "ERROR",
+        errorCode: "agent_process_failed",
+        message: "The command was killed: the sandbox ran out of memory. Raise the environment's memory limit.",
+      };
     }
     if (result.exitCode === 0) return { state: "SUCCEEDED", message: "The command exited with code 0." };
     if (result.exitCode > 128) {
       const signal = result.exitCode - 128;
-      return { state: "ERROR", errorCode: "agent_process_failed", message: `The command was killed by signal ${signal}${signal === 9 ? " (possibly out of memory)" : ""}.` };
+      return {
+        state: "ERROR",
+        errorCode: "agent_process_failed",
+        message: `The command was killed by signal ${signal}${signal === 9 ? " (possibly out of memory)" : ""}.`,
+      };
     }
     return { state: "FAILED", message: `The command exited with code ${result.exitCode}.` };
   },

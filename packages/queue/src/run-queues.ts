@@ -55,7 +55,7 @@ export class RunQueues {
   /** Takes a queued run's job out of its queue (cancel). A job already picked up is left to the worker. */
   async remove(run: { id: string; workerHost: string | null }): Promise<void> {
     const job = await this.queue(run.workerHost).getJob(run.id);
-    if (job && (await job.isWaiting() || await job.isDelayed())) await job.remove().catch(() => {});
+    if (job && ((await job.isWaiting()) || (await job.isDelayed()))) await job.remove().catch(() => {});
   }
 
   async hasJob(run: { id: string; workerHost: string | null }): Promise<boolean> {

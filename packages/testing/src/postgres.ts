@@ -9,7 +9,8 @@ import { createDb, migrateUp, type Db } from "@oz/db";
  */
 const templateDb = () => {
   const name = process.env.OZ_TEST_TEMPLATE_DB;
-  if (!name) throw new Error("OZ_TEST_TEMPLATE_DB is unset: run tests through vitest (its globalSetup prepares the template)");
+  if (!name)
+    throw new Error("OZ_TEST_TEMPLATE_DB is unset: run tests through vitest (its globalSetup prepares the template)");
   return name;
 };
 

@@ -21,10 +21,25 @@ const UNAVAILABLE_MESSAGES =
 /** True when an error (or anything in its `cause` chain) means Postgres is unreachable: a 503, not a 500. */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== "object" || depth > 5) return false;
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; kind?: unknown };
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalCode?: unknown;
+    kind?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
   if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
   if (typeof e.originalCode === "string" && UNAVAILABLE_CODES.has(e.originalCode)) return true;
-  if (e.kind === "DatabaseNotReachable" || e.kind === "ConnectionClosed") return true;
+  // Prisma's pg adapter: PrismaClientKnownRequestError.meta.driverAdapterError.cause.kind
+  if (
+    e.kind === "DatabaseNotReachable" ||
+    e.kind === "ConnectionClosed" ||
+    e.kind === "SocketTimeout" ||
+    e.kind === "TooManyConnections"
+  )
+    return true;
+  if (isDatabaseUnavailable(e.meta?.driverAdapterError, depth + 1)) return true;
   if (typeof e.message === "string" && UNAVAILABLE_MESSAGES.test(e.message)) return true;
   return isDatabaseUnavailable(e.cause, depth + 1);
 }

@@ -25,7 +25,11 @@ export const runEventRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
 
   const stream = async (runId: string, afterId: string | undefined, raw: ServerResponse) => {
     const sse = new SseWriter(raw);
-    await streamRunEvents({ db: deps.db, hub: deps.eventHub }, sse, { runId, afterId, runIsTerminal: () => isTerminal(runId) });
+    await streamRunEvents({ db: deps.db, hub: deps.eventHub }, sse, {
+      runId,
+      afterId,
+      runIsTerminal: () => isTerminal(runId),
+    });
   };
 
   app.get(
@@ -49,7 +53,10 @@ export const runEventRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         await stream(run.id, lastEventId(request.headers["last-event-id"]) ?? request.query.after, reply.raw);
         return;
       }
-      const events = await listRunEvents(deps.db, run.id, { afterId: request.query.after, limit: request.query.limit + 1 });
+      const events = await listRunEvents(deps.db, run.id, {
+        afterId: request.query.after,
+        limit: request.query.limit + 1,
+      });
       return { events: events.slice(0, request.query.limit), has_more: events.length > request.query.limit };
     },
   );

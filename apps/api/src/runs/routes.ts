@@ -40,7 +40,11 @@ export const runRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     });
     if (accepted.created) {
       const failure = await deps.dispatcher.dispatch(accepted.run);
-      if (failure) request.log.warn({ runId: accepted.run.id, err: failure.message }, "run accepted but not enqueued yet; the sweeper will enqueue it");
+      if (failure)
+        request.log.warn(
+          { runId: accepted.run.id, err: failure.message },
+          "run accepted but not enqueued yet; the sweeper will enqueue it",
+        );
     }
     return accepted.response;
   };

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { createDb } from "@oz/db";
 import { createTestDatabase, type TestDatabase } from "@oz/testing";
 import { buildApp } from "../../src/app.ts";
 import { secretAndArtifactDeps, type AppDeps } from "../../src/deps.ts";
@@ -39,18 +40,28 @@ export function seedTeam(server: Pick<TestServer, "database">, name = `team-${++
 }
 
 /** The real API on a real port over its own fresh database. */
-export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<AppDeps> = {},
+  options: {
+    redisUrl?: string;
+    /** The URL the API connects to its database through (e.g. a fault-injecting proxy); seeding goes direct. */
+    apiDatabaseUrl?: (url: string) => string;
+  } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
+  const apiDb = options.apiDatabaseUrl
+    ? createDb({ connectionString: options.apiDatabaseUrl(database.url), poolSize: 5 })
+    : database.db;
   const masterKey = randomBytes(32);
   const blobDir = await mkdtemp(join(tmpdir(), "oz-test-blobs-"));
   const queuePrefix = `oz-test-${randomBytes(4).toString("hex")}`;
   const { close: closeLive, ...live } = createLiveDeps(
-    database.db,
-    process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    apiDb,
+    options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     queuePrefix,
   );
   const deps: AppDeps = {
-    db: database.db,
+    db: apiDb,
     ...live,
     publicUrl: "http://oz.test",
     agentLimit: 3,
@@ -79,6 +90,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
       app.server.closeAllConnections();
       await closing;
       await closeLive();
+      if (apiDb !== database.db) await apiDb.$disconnect();
       await database.drop();
       await rm(blobDir, { recursive: true, force: true });
     },

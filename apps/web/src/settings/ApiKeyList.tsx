@@ -24,6 +24,8 @@ export function ApiKeyList({ agentUid }: { agentUid?: string }) {
   const [name, setName] = useState("");
   const [expiresIn, setExpiresIn] = useState<ApiKeyExpiry>("90d");
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  // On an agent's card there is room for less: name, key, last use.
+  const full = !agentUid;
 
   return (
     <div className="key-list">
@@ -91,8 +93,8 @@ export function ApiKeyList({ agentUid }: { agentUid?: string }) {
             <tr>
               <th>Name</th>
               <th>Key</th>
-              <th>Created</th>
-              <th>Expires</th>
+              {full && <th className="optional">Created</th>}
+              {full && <th className="optional">Expires</th>}
               <th>Last used</th>
               <th aria-label="Actions" />
             </tr>
@@ -102,8 +104,10 @@ export function ApiKeyList({ agentUid }: { agentUid?: string }) {
               <tr key={key.uid} data-key-name={key.name}>
                 <td>{key.name}</td>
                 <td className="mono">{key.masked_key}</td>
-                <td className="muted">{formatDateTime(key.created_at)}</td>
-                <td className="muted">{key.expires_at ? formatDateTime(key.expires_at) : "Never"}</td>
+                {full && <td className="muted optional">{formatDateTime(key.created_at)}</td>}
+                {full && (
+                  <td className="muted optional">{key.expires_at ? formatDateTime(key.expires_at) : "Never"}</td>
+                )}
                 <td className="muted">{key.last_used_at ? formatRelative(key.last_used_at) : "Never"}</td>
                 <td className="right">
                   <ConfirmButton question="Delete this key?" onConfirm={() => remove.mutate(key.uid)}>

@@ -14,7 +14,7 @@ export function MembersSection() {
           <th>Name</th>
           <th>Email</th>
           <th>Role</th>
-          <th>Joined</th>
+          <th className="optional">Joined</th>
         </tr>
       </thead>
       <tbody>
@@ -25,7 +25,7 @@ export function MembersSection() {
             <td>
               <span className={m.role === "admin" ? "badge ok" : "badge"}>{m.role}</span>
             </td>
-            <td className="muted">{formatDateTime(m.joined_at)}</td>
+            <td className="muted optional">{formatDateTime(m.joined_at)}</td>
           </tr>
         ))}
       </tbody>

@@ -75,8 +75,8 @@ export function SecretsSection() {
           <thead>
             <tr>
               <th>Name</th>
-              <th>Description</th>
-              <th>Updated</th>
+              <th className="optional">Description</th>
+              <th className="optional">Updated</th>
               <th aria-label="Actions" />
             </tr>
           </thead>
@@ -84,8 +84,8 @@ export function SecretsSection() {
             {secrets.data?.map((secret) => (
               <tr key={secret.name}>
                 <td className="mono">{secret.name}</td>
-                <td className="muted">{secret.description ?? ""}</td>
-                <td className="muted">{formatDateTime(secret.updated_at)}</td>
+                <td className="muted optional">{secret.description ?? ""}</td>
+                <td className="muted optional">{formatDateTime(secret.updated_at)}</td>
                 <td className="right">
                   <ConfirmButton question={`Delete ${secret.name}?`} onConfirm={() => remove.mutate(secret.name)}>
                     Delete

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { LocalDirBlobStore } from "@oz/blobs";
+import { LocalDirBlobStore, type BlobStore } from "@oz/blobs";
 import { RunEventLog } from "@oz/events";
 import { loadModelCatalogue } from "@oz/llm";
 import { createRedis, RunQueues } from "@oz/queue";
@@ -48,23 +48,37 @@ export interface TestWorker {
 }
 
 /** A real worker (BullMQ, Docker, Postgres) in this process, on a queue prefix of its own. */
-export async function startTestWorker(db: Db, overrides: Partial<WorkerSettings> = {}, blobDir?: string): Promise<TestWorker> {
+export interface TestWorkerOptions {
+  /** Share the API's blob store, so artifacts the worker records can be downloaded through the API. */
+  blobs?: BlobStore;
+  /** The master key the API encrypted the team's secrets with. */
+  masterKey?: Buffer;
+  redisUrl?: string;
+}
+
+export async function startTestWorker(
+  db: Db,
+  overrides: Partial<WorkerSettings> = {},
+  options: TestWorkerOptions = {},
+): Promise<TestWorker> {
   const settings = testWorkerSettings(overrides);
-  const ownBlobDir = blobDir ? undefined : await mkdtemp(join(tmpdir(), "oz-blobs-"));
-  const publisher = createRedis(REDIS_URL);
-  const producer = createRedis(REDIS_URL);
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const ownBlobDir = options.blobs ? undefined : await mkdtemp(join(tmpdir(), "oz-blobs-"));
+  const publisher = createRedis(redisUrl);
+  const producer = createRedis(redisUrl);
+  for (const c of [publisher, producer]) c.on("error", () => {});
   const deps: WorkerDeps = {
     db,
     events: new RunEventLog(db, publisher),
     sandboxes: new DockerSandboxProvider(),
-    blobs: new LocalDirBlobStore(blobDir ?? ownBlobDir!),
-    secretBox: createSecretBox(TEST_MASTER_KEY),
+    blobs: options.blobs ?? new LocalDirBlobStore(ownBlobDir!),
+    secretBox: createSecretBox(options.masterKey ?? TEST_MASTER_KEY),
     settings,
     models: loadModelCatalogue({}),
     active: new ActiveRuns(),
     log: pino({ level: process.env.OZ_TEST_LOG_LEVEL ?? "silent" }),
   };
-  const worker = await startWorker(deps, REDIS_URL);
+  const worker = await startWorker(deps, redisUrl);
   const queues = new RunQueues(producer, settings.queuePrefix);
   return {
     worker,
@@ -74,7 +88,7 @@ export async function startTestWorker(db: Db, overrides: Partial<WorkerSettings>
     async close() {
       await worker.close();
       await queues.close();
-      await Promise.all([publisher.quit(), producer.quit()]);
+      for (const c of [publisher, producer]) c.disconnect();
       if (ownBlobDir) await rm(ownBlobDir, { recursive: true, force: true });
     },
   };

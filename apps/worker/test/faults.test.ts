@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  call,
+  commandRun,
+  containersOf,
+  startTestPlatform,
+  waitForState,
+  type TestPlatform,
+  TEST_IMAGE,
+} from "./support/platform.ts";
+import { spawnWorkerProcess, startRedisServer, startTcpProxy } from "./support/processes.ts";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => {});
+});
+
+async function platformWithoutWorker(options: Parameters<typeof startTestPlatform>[1] = {}) {
+  const platform = await startTestPlatform({}, { ...options, withoutWorker: true });
+  cleanups.push(() => platform.close());
+  return platform;
+}
+
+function childWorkerEnv(
+  platform: TestPlatform,
+  workerId: string,
+  redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+) {
+  return {
+    DATABASE_URL: platform.server.database.url,
+    REDIS_URL: redisUrl,
+    OZ_QUEUE_PREFIX: platform.server.queuePrefix,
+    OZ_WORKER_ID: workerId,
+    OZ_MASTER_KEY: platform.server.masterKey.toString("hex"),
+    OZ_DEFAULT_IMAGE: TEST_IMAGE,
+    OZ_LEASE_SECONDS: "2",
+    OZ_SWEEP_INTERVAL_SECONDS: "0.5",
+    OZ_SANDBOX_MEMORY_MB: "256",
+  };
+}
+
+describe("a worker killed mid-run", () => {
+  it("leaves the run ERROR with a message within lease + sweep time, and its container removed", async () => {
+    const platform = await platformWithoutWorker();
+    const child = spawnWorkerProcess(childWorkerEnv(platform, `doomed-${randomUUID()}`));
+    cleanups.push(async () => child.kill("SIGKILL"));
+    const runId = await commandRun(platform, "echo working; sleep 120");
+    await waitForState(platform, runId, ["INPROGRESS"], 60_000);
+    expect(await containersOf(runId)).toHaveLength(1);
+
+    child.kill("SIGKILL");
+    const killedAt = Date.now();
+    await platform.addWorker({ leaseMs: 2_000, sweepIntervalMs: 500 }); // a surviving worker's sweeper
+    const run = await waitForState(platform, runId, ["ERROR"], 15_000);
+    expect(Date.now() - killedAt).toBeLessThan(2_000 + 500 + 5_000);
+    expect(run.status_message).toMatchObject({ error_code: "agent_process_failed", retryable: false });
+    expect(run.status_message?.message).toMatch(/stopped responding/);
+    expect(await containersOf(runId)).toEqual([]);
+  });
+
+  it("is cleaned up by its own restart: the runs it held end and its sandboxes go", async () => {
+    const platform = await platformWithoutWorker();
+    const workerId = `restarting-${randomUUID()}`;
+    const child = spawnWorkerProcess({ ...childWorkerEnv(platform, workerId), OZ_LEASE_SECONDS: "600" });
+    cleanups.push(async () => child.kill("SIGKILL"));
+    const runId = await commandRun(platform, "sleep 120");
+    await waitForState(platform, runId, ["INPROGRESS"], 60_000);
+    child.kill("SIGKILL");
+
+    await platform.addWorker({ workerId, leaseMs: 600_000 });
+    const run = await waitForState(platform, runId, ["ERROR"], 10_000);
+    expect(run.status_message?.message).toContain(`Worker ${workerId} restarted`);
+    expect(await containersOf(runId)).toEqual([]);
+  });
+});
+
+describe("Redis restarting", () => {
+  it("loses no run: queued and running runs all finish, and a run accepted while Redis is down runs later", async () => {
+    const redis = await startRedisServer();
+    cleanups.unshift(() => redis.stop());
+    const platform = await platformWithoutWorker({ redisUrl: redis.url });
+    await platform.addWorker({ concurrency: 2, sweepIntervalMs: 300 });
+
+    const runIds = await Promise.all(Array.from({ length: 6 }, () => commandRun(platform, "sleep 1; echo done")));
+    await waitForState(platform, runIds[0]!, ["INPROGRESS", "SUCCEEDED"], 30_000);
+    await redis.stop();
+    const acceptedWhileDown = await commandRun(platform, "echo accepted-while-down");
+    await new Promise((r) => setTimeout(r, 500));
+    const restarted = await startRedisServer(redis.port);
+    cleanups.unshift(() => restarted.stop()); // after the platform has closed its connections
+
+    for (const runId of [...runIds, acceptedWhileDown]) {
+      const run = await waitForState(platform, runId, undefined, 60_000);
+      expect(run.state, JSON.stringify(run.status_message)).toBe("SUCCEEDED");
+    }
+    const pendingEvents = await platform.server.database.db.runEvent.count({
+      where: { runId: { in: runIds }, type: "state", payload: { equals: { state: "INPROGRESS" } } },
+    });
+    expect(pendingEvents).toBe(runIds.length); // each run executed exactly once
+  });
+});
+
+describe("Postgres briefly unavailable", () => {
+  it("answers 503 resource_unavailable (retryable) and recovers when it is back", async () => {
+    const target = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    cleanups.push(() => proxy.close());
+    const platform = await startTestPlatform(
+      {},
+      {
+        withoutWorker: true,
+        apiDatabaseUrl: (url) => {
+          const u = new URL(url);
+          u.port = String(proxy.port);
+          return u.toString();
+        },
+      },
+    );
+    cleanups.push(() => platform.close());
+    const ok = await call(platform.server, "GET", "/agent/runs", { key: platform.key });
+    expect(ok.status).toBe(200);
+
+    await proxy.cut();
+    const down = await call(platform.server, "GET", "/agent/runs", { key: platform.key });
+    expect(down.status).toBe(503);
+    expect(down.json).toMatchObject({ status: 503, retryable: true });
+    expect(down.json.type).toMatch(/resource_unavailable$/);
+    expect(down.headers.get("x-should-retry")).toBe("true");
+
+    await proxy.restore();
+    let recovered = 0;
+    for (let i = 0; i < 50 && recovered !== 200; i++) {
+      recovered = (await call(platform.server, "GET", "/agent/runs", { key: platform.key })).status;
+      if (recovered !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(recovered).toBe(200);
+  });
+});
+
+describe("a run past the maximum runtime", () => {
+  it("is stopped: ERROR infrastructure_timeout, container removed", async () => {
+    const platform = await platformWithoutWorker();
+    await platform.addWorker({ maxRuntimeMs: 1_500 });
+    const runId = await commandRun(platform, "sleep 60");
+    const run = await waitForState(platform, runId, ["ERROR"], 20_000);
+    expect(run.status_message).toMatchObject({ error_code: "infrastructure_timeout", retryable: false });
+    expect(await containersOf(runId)).toEqual([]);
+  });
+});
