@@ -1,4 +1,4 @@
-# The API image. Needs a registry that serves node:24-bookworm-slim (Docker Hub or a mirror).
+# The image of the API (serving the dashboard) and of the worker (`pnpm start:worker`). Needs a registry that serves node:24-bookworm-slim (Docker Hub or a mirror).
 # Build: docker build -t oz-selfhost-api .      Run: see docker-compose.yml
 FROM node:24-bookworm-slim AS base
 WORKDIR /app
@@ -13,7 +13,7 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 RUN pnpm fetch
 COPY . .
 # The postinstall step generates the Prisma client offline (no engine download).
-RUN pnpm install --offline --frozen-lockfile
+RUN pnpm install --offline --frozen-lockfile && pnpm --filter @oz/web build
 
 FROM base AS runtime
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
