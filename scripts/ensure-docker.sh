@@ -28,6 +28,7 @@ if ! docker info >/dev/null 2>&1; then
 fi
 echo "ensure-docker: Docker engine $(docker version --format '{{.Server.Version}}' 2>/dev/null) answers"
 
-if [[ -f "$repo/scripts/build-test-images.sh" ]]; then
+# `--engine-only` (scripts/run.sh): the platform needs the engine, not the test images.
+if [[ "${1:-}" != "--engine-only" ]]; then
   bash "$repo/scripts/build-test-images.sh"
 fi
