@@ -5,7 +5,7 @@ import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDirBlobStore } from "@oz/blobs";
 import { newUid, newUuid } from "@oz/db";
-import { createTestDatabase, type TestDatabase } from "@oz/testing";
+import { createTestDatabase, insertRunRow, type TestDatabase } from "@oz/testing";
 import { listRunArtifacts } from "./list.ts";
 import { artifactStorageKey, recordFileArtifact, recordPlanArtifact } from "./record.ts";
 
@@ -25,24 +25,7 @@ afterAll(async () => {
   await rm(blobDir, { recursive: true, force: true });
 });
 
-async function newRun() {
-  const id = newUuid();
-  await database.db.run.create({
-    data: {
-      id,
-      teamId,
-      title: "t",
-      prompt: "p",
-      creatorKind: "user",
-      creatorId: "u",
-      executorKind: "user",
-      executorId: "u",
-      agentConfig: {},
-      conversationId: newUuid(),
-    },
-  });
-  return id;
-}
+const newRun = () => insertRunRow(database.db, teamId);
 
 describe("recording a file a run produced", () => {
   it("stores the bytes and a FILE artifact with the contract's data", async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newUid, newUuid } from "@oz/db";
-import { createTestDatabase, type TestDatabase } from "@oz/testing";
+import { createTestDatabase, insertRunRow, insertTeamRow, type TestDatabase } from "@oz/testing";
 import { transitionRun } from "./state-machine.ts";
 
 let database: TestDatabase;
@@ -8,29 +7,11 @@ let teamId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  teamId = newUid();
-  await database.db.team.create({ data: { id: teamId, name: "t" } });
+  teamId = await insertTeamRow(database.db);
 });
 afterAll(() => database.drop());
 
-async function queuedRun() {
-  const id = newUuid();
-  await database.db.run.create({
-    data: {
-      id,
-      teamId,
-      title: "t",
-      prompt: "p",
-      creatorKind: "user",
-      creatorId: "u",
-      executorKind: "user",
-      executorId: "u",
-      agentConfig: {},
-      conversationId: newUuid(),
-    },
-  });
-  return id;
-}
+const queuedRun = () => insertRunRow(database.db, teamId);
 
 describe("run state machine", () => {
   it("moves a run along an allowed edge and stamps updated_at", async () => {

@@ -6,3 +6,4 @@ export {
   type TestDatabase,
 } from "./postgres.ts";
 export * from "./fake-llm/index.ts";
+export { insertTeamRow, insertRunRow } from "./rows.ts";
