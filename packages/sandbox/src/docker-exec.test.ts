@@ -106,7 +106,9 @@ describe("running commands in a sandbox", () => {
     const startedAt = Date.now();
     const result = await sandbox.exec("bomb() { bomb | bomb & }; bomb; sleep 4323", { timeoutMs: 2_000 });
 
-    expect(result.timedOut).toBe(true);
+    // Either the timeout kills it, or the bomb starves the script's own `sleep` of pids and it exits first:
+    // what matters is that the command ends, soon.
+    expect(result.timedOut || result.exitCode !== 0).toBe(true);
     expect(Date.now() - startedAt).toBeLessThan(8_000);
     // The bomb went with the command: the sandbox runs commands again, and so does a new one.
     expect((await run(sandbox, "echo fine")).stdout).toBe("fine\n");
