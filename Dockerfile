@@ -17,6 +17,8 @@ RUN pnpm install --offline --frozen-lockfile && pnpm --filter @oz/web build
 
 FROM base AS runtime
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
+# git: the API reads the SKILL.md files of environment repositories for GET /agent (skill discovery).
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app /app
 # .data holds the local blob store (artifacts); docker-compose.yml mounts a volume there.
 RUN mkdir -p /app/.data && chown -R node:node /app/.data

@@ -10,6 +10,7 @@ import { parseQueryString } from "./http/querystring.ts";
 import { apiKeyRoutes } from "./api-keys/routes.ts";
 import { artifactRoutes } from "./artifacts/routes.ts";
 import { environmentRoutes } from "./environments/routes.ts";
+import { followupRoutes } from "./followups/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { identityRoutes } from "./identities/routes.ts";
 import { memberRoutes } from "./members/routes.ts";
@@ -18,6 +19,7 @@ import { runEventRoutes } from "./run-events/routes.ts";
 import { runRoutes } from "./runs/routes.ts";
 import { secretRoutes } from "./secrets/routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
+import { skillRoutes } from "./skills/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 
@@ -57,6 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sessionRoutes, deps);
       await api.register(memberRoutes, deps);
       await api.register(modelRoutes, deps);
+      await api.register(skillRoutes, deps);
+      await api.register(followupRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -6,6 +6,7 @@ import type { ModelCatalogue } from "@oz/llm";
 import { createSecretBox, type SecretBox } from "@oz/secrets";
 import { createArtifactUrlSigner, type ArtifactUrlSigner } from "./artifacts/url-signer.ts";
 import type { RunDispatcher } from "./dispatch/run-dispatcher.ts";
+import type { SkillDiscoveryOptions } from "./skills/skill-discovery.ts";
 
 /** Everything the API's route modules may use; built once in main.ts (or a test) and passed down. */
 export interface AppDeps {
@@ -35,6 +36,10 @@ export interface AppDeps {
   webDistDir?: string;
   /** The built-in harness's models (`loadModelCatalogue`); absent = none configured, model ids not checked. */
   models?: ModelCatalogue;
+  /** Where `owner/repo` repositories are read from (skill discovery), as workers clone them (default GitHub). */
+  githubUrl?: string;
+  /** The skill-discovery cache of `GET /agent` (TTL, read timeout). */
+  skillDiscovery?: SkillDiscoveryOptions;
 }
 
 /** The secret box, the local blob store and the download-link signer: what secrets and artifacts need. */

@@ -30,6 +30,7 @@ const app = await buildApp({
   agentLimit: config.OZ_AGENT_LIMIT,
   maxOrchestrationDepth: config.OZ_MAX_ORCHESTRATION_DEPTH,
   models: loadModelCatalogue(),
+  githubUrl: config.OZ_GITHUB_URL,
   ...secretAndArtifactDeps(masterKey.key, config.OZ_BLOB_DIR, config.OZ_PUBLIC_URL),
   bodyLimit: config.OZ_BODY_LIMIT_BYTES,
   sessionLifetimeMs: config.OZ_SESSION_LIFETIME_HOURS * 3_600_000,

@@ -2,14 +2,19 @@ import type { AmbientAgentConfig, GithubRepo, HarnessType } from "@oz/contract";
 import { createOutputBuffer } from "@oz/events";
 import { createRedactor, loadSecretsForRun, redactSecrets } from "@oz/secrets";
 import { selectHarness, type HarnessOutcome } from "@oz/harness";
-import { moveRun, statusMessage } from "@oz/runs";
+import { followupJobId, moveRun, queueFollowupExecution, statusMessage } from "@oz/runs";
+import type { RunQueues } from "@oz/queue";
 import { SandboxError, type Sandbox } from "@oz/sandbox";
 import type { Prisma, Run } from "@oz/db";
 import type { StopReason } from "./active-runs.ts";
 import { collectArtifacts } from "./collect-artifacts.ts";
 import type { WorkerDeps } from "./deps.ts";
+import { executionPrompt, firstWaitingFollowup, FollowupInbox } from "./followup-inbox.ts";
 import { keepLease } from "./lease.ts";
 import { planPreparation, runPreparation } from "./prepare-sandbox.ts";
+import { runConversation } from "./run-conversation.ts";
+import { loadRunSkills } from "./run-skills.ts";
+import { addUpUsage } from "./run-usage.ts";
 import { SANDBOX_PATHS } from "./settings.ts";
 import { shellQuote } from "./shell-quote.ts";
 
@@ -25,12 +30,17 @@ export class RetryLater extends Error {
 
 type Ending = HarnessOutcome;
 
+export interface ExecuteRunDeps extends WorkerDeps {
+  /** To queue the next execution when a follow-up arrives as this one ends (else the sweeper's outbox does). */
+  queues?: Pick<RunQueues, "enqueue">;
+}
+
 /**
  * One run, end to end (DESIGN §3): claim → sandbox → clone and set up → harness → artifacts → end state →
  * sandbox removed. Every state change goes through the state machine, so a cancel or the sweeper racing
  * us always leaves exactly one true end state.
  */
-export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAttempt): Promise<void> {
+export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: JobAttempt): Promise<void> {
   const { db, settings } = deps;
   const workerId = settings.workerId;
   const lease = () => new Date(Date.now() + settings.leaseMs);
@@ -49,7 +59,8 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
     runId,
     workerId,
     leaseMs: settings.leaseMs,
-    onLost: () => deps.active.stop(runId, "lost"),
+    // This execution's own controller: a follow-up's next execution of the run may already be starting here.
+    onLost: () => controller.signal.aborted || controller.abort("lost" satisfies StopReason),
   });
   const log = deps.log.child({ runId });
   let sandbox: Sandbox | undefined;
@@ -68,6 +79,8 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
   const maxRuntime = setTimeout(() => deps.active.stop(runId, "timeout"), settings.maxRuntimeMs);
   maxRuntime.unref();
 
+  /** The run as this execution ended it (null when a cancel or the sweeper ended it first). */
+  let endedHere: Run | null = null;
   const end = async (ending: Ending) => {
     // The sandbox goes first: a run that reads as ended never still has a container.
     await destroySandbox();
@@ -81,15 +94,17 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
         endedAt: new Date(),
         isSandboxRunning: false,
         leaseExpiresAt: null,
-        requestUsage: {
+        // A follow-up's execution adds to what the run's earlier executions used.
+        requestUsage: addUpUsage(pending.requestUsage, {
           ...ending.usage,
           compute_seconds: Math.round(computeSeconds * 1000) / 1000,
-        } as Prisma.InputJsonObject,
+        }) as Prisma.InputJsonObject,
         // run_time sums a run's executions (a follow-up adds another).
         runTimeMs: { increment: Math.round(computeSeconds * 1000) },
       },
     });
     if (!ended) log.info({ wanted: ending.state }, "run already ended elsewhere (cancelled or swept)");
+    endedHere = ended;
   };
 
   try {
@@ -167,19 +182,40 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
     if (environment?.setupFailed)
       await db.environment.update({ where: { id: environment.id }, data: { setupFailed: false } });
 
+    const skillSpecs = config.skills ?? (config.skill_spec ? [config.skill_spec] : []);
+    const skills = await loadRunSkills(sandbox, skillSpecs, plan.checkouts);
+    if (!skills.ok) return await end({ state: "FAILED", errorCode: skills.errorCode, message: skills.message });
+    const [primarySkill] = skills.skills;
+    if (primarySkill) {
+      const { id: full_path, name, description } = primarySkill;
+      await db.run.updateMany({
+        where: { id: runId, workerId },
+        data: { agentSkill: { full_path, name, ...(description && { description }) } },
+      });
+    }
+
+    const now = new Date();
     const started = await moveRun(deps, {
       runId,
       to: "INPROGRESS",
       workerId,
-      patch: { startedAt: new Date(), leaseExpiresAt: lease() },
+      // started_at is the first execution's start (contract §3.2); the sweeper times the current one.
+      patch: { startedAt: claimed.startedAt ?? now, executionStartedAt: now, leaseExpiresAt: lease() },
     });
     if (!started) return;
     reachedInProgress = true;
+    // Follow-ups sent before now join the prompt; later ones reach a live agent through the inbox.
+    const inbox = new FollowupInbox(db, runId);
+    deps.active.onFollowup(runId, () => {
+      inbox.announce();
+      if (!harness.takesLiveFollowups) void noteFollowupForNextExecution();
+    });
+    const prompt = executionPrompt(claimed.prompt, claimed.startedAt !== null, await inbox.take({ recheck: true }));
     const outcome = await harness.run({
-      run: { id: runId, prompt: claimed.prompt, config },
+      run: { id: runId, prompt, config },
       sandbox,
       cwd: plan.cwd,
-      env: {},
+      env: { OZ_PROMPT: prompt },
       emit,
       output: () => outputFor(),
       signal: controller.signal,
@@ -191,19 +227,64 @@ export async function executeRun(deps: WorkerDeps, runId: string, attempt: JobAt
       },
       redact: (text) => redactSecrets(text, secrets.values),
       toolLoopLimits: settings.toolLoopLimits,
+      ...(skills.skills.length > 0 && { basePrompt: skills.skills.map((skill) => skill.body).join("\n\n") }),
+      followups: inbox,
+      conversation: runConversation(db, runId),
     });
     if (controller.signal.aborted) return await endStopped(controller.signal.reason as StopReason);
     await collectArtifacts(deps, { runId, teamId: claimed.teamId, sandbox, secrets: secrets.values, emit });
     await end(outcome);
+    if (endedHere) await continueWithLateFollowups(endedHere);
   } catch (err) {
     if (controller.signal.aborted) return await endStopped(controller.signal.reason as StopReason);
     await endAfterFailure(err);
   } finally {
     clearTimeout(maxRuntime);
     leaseKeeper.stop();
-    deps.active.finish(runId);
+    deps.active.finish(runId, controller);
     await destroySandbox();
-    await db.run.updateMany({ where: { id: runId, workerId }, data: { isSandboxRunning: false } }).catch(() => {});
+    await db.run
+      // Not a follow-up's next execution of the run that already holds a sandbox on this worker.
+      .updateMany({
+        where: { id: runId, workerId, state: { notIn: ["CLAIMED", "INPROGRESS", "BLOCKED"] } },
+        data: { isSandboxRunning: false },
+      })
+      .catch(() => {});
+  }
+
+  /**
+   * A follow-up that arrived as the agent was ending found the run still running, so the API left it to this
+   * execution; the agent never read it. Start the next execution with it, as the API does for an ended run.
+   */
+  async function continueWithLateFollowups(ended: Run) {
+    const waiting = await firstWaitingFollowup(db, runId);
+    if (!waiting) return;
+    const requeued = await queueFollowupExecution(
+      deps,
+      runId,
+      "A follow-up arrived as the run ended: the run is queued for a new execution.",
+    );
+    if (!requeued) return;
+    // Without a queue here (or with Redis down) the sweeper's outbox pass enqueues it.
+    await deps.queues
+      ?.enqueue({ id: runId, workerHost: ended.workerHost, jobId: followupJobId(runId, waiting.id) })
+      .catch((err: unknown) => log.warn({ err }, "follow-up execution not enqueued; the sweeper will"));
+  }
+
+  /** A harness that cannot take input while running gets its follow-ups in the next execution: say so. */
+  async function noteFollowupForNextExecution() {
+    await deps.events
+      .append(runId, [
+        {
+          type: "harness",
+          payload: {
+            message:
+              "A follow-up arrived while the agent runs; this harness cannot take input while running, so a new " +
+              "execution of the run will start with it once this one ends.",
+          },
+        },
+      ])
+      .catch(() => {});
   }
 
   /** The run was stopped from outside: cancelled (already CANCELLED), timed out, or taken from us. */

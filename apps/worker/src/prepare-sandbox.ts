@@ -14,6 +14,8 @@ export interface PreparationPlan {
   steps: SetupStep[];
   /** Where the harness works: the first repo's checkout, or the workspace. */
   cwd: string;
+  /** Where each repo is cloned (skills are read from there). */
+  checkouts: { repo: GithubRepo; dir: string }[];
 }
 
 /** Clone URL of a repo: its own `url`, or `owner/repo` on GitHub (with the token when the run has one). */
@@ -34,10 +36,12 @@ export function planPreparation(
   options: { githubUrl: string; githubToken?: string | undefined },
 ): PreparationPlan {
   const steps: SetupStep[] = [];
+  const checkouts: PreparationPlan["checkouts"] = [];
   let firstCheckout: string | undefined;
   for (const repo of repos) {
     const dir = `${SANDBOX_PATHS.workspace}/${repo.repo}`;
     firstCheckout ??= dir;
+    checkouts.push({ repo, dir });
     const branch = repo.branch ? `--branch ${shellQuote(repo.branch)} ` : "";
     const url = cloneUrl(repo, options.githubUrl, options.githubToken);
     steps.push({
@@ -48,7 +52,7 @@ export function planPreparation(
   }
   const cwd = firstCheckout ?? SANDBOX_PATHS.workspace;
   for (const command of setupCommands) steps.push({ name: command, command, cwd });
-  return { steps, cwd };
+  return { steps, cwd, checkouts };
 }
 
 export type PreparationResult = { ok: true } | { ok: false; step: number; name: string; exitCode: number };

@@ -1,5 +1,13 @@
 import { Queue, Worker, type Job } from "bullmq";
-import { createRedis, RUN_CANCEL_CHANNEL, runQueueName, RunQueues, workerHostKey, type RunJobData } from "@oz/queue";
+import {
+  createRedis,
+  RUN_CANCEL_CHANNEL,
+  RUN_FOLLOWUP_CHANNEL,
+  runQueueName,
+  RunQueues,
+  workerHostKey,
+  type RunJobData,
+} from "@oz/queue";
 import type { Redis } from "ioredis";
 import type { WorkerDeps } from "./deps.ts";
 import { executeRun, RetryLater } from "./execute-run.ts";
@@ -34,7 +42,8 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
     runQueueName(settings.workerHost),
     async (job: Job<RunJobData>) => {
       const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await executeRun(deps, job.data.runId, { isFinalAttempt });
+      // The queues let an execution that ends as a follow-up arrives start the next one itself.
+      await executeRun({ ...deps, queues }, job.data.runId, { isFinalAttempt });
     },
     {
       connection,
@@ -68,10 +77,14 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
   sweeper.on("error", () => {});
   sweeper.on("failed", (_job, err) => log.warn({ err: err.message }, "sweep failed"));
 
-  subscriber.on("message", (_channel: string, runId: string) => {
+  subscriber.on("message", (channel: string, runId: string) => {
+    if (channel === RUN_FOLLOWUP_CHANNEL) {
+      if (deps.active.followupArrived(runId)) log.info({ runId }, "follow-up announced for a run of this worker");
+      return;
+    }
     if (deps.active.stop(runId, "cancelled")) log.info({ runId }, "cancel requested: stopping the run");
   });
-  await subscriber.subscribe(RUN_CANCEL_CHANNEL).catch(() => {});
+  await subscriber.subscribe(RUN_CANCEL_CHANNEL, RUN_FOLLOWUP_CHANNEL).catch(() => {});
 
   const presence = settings.workerHost
     ? announcePresence(producer, workerHostKey(settings.queuePrefix, settings.workerHost), settings.sweepIntervalMs)

@@ -82,7 +82,8 @@ export async function sweep(deps: SweepDeps): Promise<void> {
   const overdue = await deps.db.run.findMany({
     where: {
       state: { in: ["INPROGRESS", "BLOCKED"] },
-      startedAt: { lt: new Date(now.getTime() - deps.settings.maxRuntimeMs) },
+      // The current execution's start: a follow-up's new execution of an old run gets its full runtime.
+      executionStartedAt: { lt: new Date(now.getTime() - deps.settings.maxRuntimeMs) },
     },
     take: 200,
   });

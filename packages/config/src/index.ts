@@ -57,6 +57,8 @@ const CommonEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
     .default("oz"),
+  /** Where `owner/repo` repositories are cloned from (workers) and read for skill discovery (the API). */
+  OZ_GITHUB_URL: z.url().default("https://github.com"),
   /** Apply pending migrations at start-up (under a lock, so several processes may start at once). */
   OZ_MIGRATE_ON_START: z
     .enum(["true", "false"])
@@ -136,8 +138,6 @@ const WorkerEnv = CommonEnv.extend({
     .int()
     .min(1)
     .default(25 * 1024 * 1024),
-  /** Where `owner/repo` repositories are cloned from. */
-  OZ_GITHUB_URL: z.url().default("https://github.com"),
   /** The built-in harness stops a run that has not finished after this many model turns. */
   OZ_AGENT_MAX_TURNS: z.coerce.number().int().min(1).default(50),
   OZ_WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),

@@ -10,3 +10,5 @@ export * from "./secrets.ts";
 export * from "./artifacts.ts";
 export * from "./sessions.ts";
 export * from "./models.ts";
+export * from "./skills.ts";
+export * from "./followups.ts";

@@ -34,6 +34,8 @@ export const HarnessAuthSecrets = z
   .object({
     claude_auth_secret_name: z.string().optional(),
     codex_auth_secret_name: z.string().optional(),
+    /** Ours: the contract names no secret for the `gemini` harness; this one holds its GEMINI_API_KEY. */
+    gemini_auth_secret_name: z.string().optional(),
   })
   .meta({ id: "HarnessAuthSecrets" });
 

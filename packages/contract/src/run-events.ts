@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Timestamp } from "./common.ts";
-import { ErrorCode, RunState } from "./enums.ts";
+import { ErrorCode, QueryMode, RunState } from "./enums.ts";
+import { FollowupDelivery } from "./followups.ts";
 
 // Ours: the run transcript (DESIGN §6). `GET /agent/runs/{runId}/events` and its SSE stream carry these.
 
@@ -41,6 +42,8 @@ export const RunEventPayloads = {
     output: z.string(),
     duration_ms: z.number().int(),
   }),
+  /** A follow-up message sent to the run (contract §2.9), and how it reaches the agent. */
+  followup: z.object({ message: z.string(), mode: QueryMode, delivery: FollowupDelivery }),
   /** Tokens one model response used. */
   usage: z.object({
     model: z.string(),

@@ -1,6 +1,6 @@
 import type { AmbientAgentConfig, ErrorCode, NewRunEvent, RequestUsage } from "@oz/contract";
 import type { OutputBuffer } from "@oz/events";
-import type { ModelCatalogue } from "@oz/llm";
+import type { ChatMessage, ModelCatalogue } from "@oz/llm";
 import type { Sandbox } from "@oz/sandbox";
 import type { ToolLoopLimits } from "./oz/limits.ts";
 
@@ -34,6 +34,25 @@ export interface HarnessContext {
   basePrompt?: string;
   /** Bounds of the `oz` tool loop; defaults apply to what is unset. */
   toolLoopLimits?: Partial<ToolLoopLimits>;
+  /** Follow-ups sent while the run executes (contract §2.9); a harness that `takesLiveFollowups` drains it. */
+  followups?: FollowupSource;
+  /** The run's conversation, kept across executions so a follow-up's new execution continues it. */
+  conversation?: ConversationStore;
+}
+
+/** The follow-up messages of a running run that no execution has taken yet. */
+export interface FollowupSource {
+  /**
+   * The waiting messages, oldest first; each is handed out once. Cheap when nothing was announced; `recheck`
+   * reads the backlog even then (before finishing, so a message whose announcement was lost is not missed).
+   */
+  take(options?: { recheck?: boolean }): Promise<string[]>;
+}
+
+export interface ConversationStore {
+  /** The messages of the earlier executions (empty for the first one). */
+  load(): Promise<ChatMessage[]>;
+  save(messages: readonly ChatMessage[]): Promise<void>;
 }
 
 export interface HarnessOutcome {
@@ -46,4 +65,6 @@ export interface HarnessOutcome {
 /** Given a prepared sandbox and the run, do the work and say how it ended (DESIGN §5). */
 export interface Harness {
   run(ctx: HarnessContext): Promise<HarnessOutcome>;
+  /** Hands follow-ups to the agent while it runs; otherwise they wait for a new execution after this one. */
+  readonly takesLiveFollowups?: boolean;
 }

@@ -1,5 +1,8 @@
 import type { HarnessType } from "@oz/contract";
+import { claudeHarness } from "./claude/claude-agent.ts";
+import { codexHarness } from "./codex/codex-agent.ts";
 import { commandHarness } from "./command-harness.ts";
+import { geminiHarness } from "./gemini/gemini-agent.ts";
 import { ozHarness } from "./oz/oz-harness.ts";
 import type { Harness } from "./port.ts";
 
@@ -11,9 +14,11 @@ export function selectHarness(type: HarnessType): Harness | { unavailable: strin
     case "oz":
       return ozHarness;
     case "claude":
+      return claudeHarness;
     case "codex":
+      return codexHarness;
     case "gemini":
-      return { unavailable: `The ${type} harness is not available on this server yet; use {"type": "command"}.` };
+      return geminiHarness;
     default: {
       const unhandled: never = type;
       throw new Error(`unhandled harness type ${String(unhandled)}`);

@@ -11,6 +11,17 @@ export async function publishCancel(redis: Redis, runId: string): Promise<void> 
   }
 }
 
+/** Channel on which the API tells workers a follow-up was sent to a run (its text is in Postgres). */
+export const RUN_FOLLOWUP_CHANNEL = "oz:run-followup";
+
+export async function publishFollowup(redis: Redis, runId: string): Promise<void> {
+  try {
+    await redis.publish(RUN_FOLLOWUP_CHANNEL, runId);
+  } catch {
+    // Redis is down: the follow-up waits in Postgres; the agent takes it before it finishes.
+  }
+}
+
 /** Self-hosted worker hosts announce themselves so a run for an unknown host can say so. */
 export const workerHostKey = (prefix: string, host: string) => `${prefix}:worker-host:${host}`;
 

@@ -47,9 +47,12 @@ export class RunQueues {
     return queue;
   }
 
-  /** Adds the run's job (jobId = run id, so adding twice is a no-op while the job exists). */
-  async enqueue(run: { id: string; workerHost: string | null }): Promise<void> {
-    await this.queue(run.workerHost).add("run", { runId: run.id }, { ...RUN_JOB_OPTIONS, jobId: run.id });
+  /**
+   * Adds the run's job (jobId = run id, so adding twice is a no-op while the job exists). A follow-up's new
+   * execution passes a `jobId` of its own: the previous execution's job may still be finishing.
+   */
+  async enqueue(run: { id: string; workerHost: string | null; jobId?: string }): Promise<void> {
+    await this.queue(run.workerHost).add("run", { runId: run.id }, { ...RUN_JOB_OPTIONS, jobId: run.jobId ?? run.id });
   }
 
   /** Takes a queued run's job out of its queue (cancel). A job already picked up is left to the worker. */

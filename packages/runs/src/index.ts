@@ -1,2 +1,3 @@
 export { ALLOWED_FROM, canTransition, transitionRun, type RunPatch, type TransitionRequest } from "./state-machine.ts";
 export { moveRun, statusMessage, type EventSink, type MoveRunDeps } from "./move-run.ts";
+export { queueFollowupExecution, followupJobId } from "./followup-execution.ts";

@@ -34,6 +34,7 @@ export type RunPatch = Partial<
     | "leaseExpiresAt"
     | "attempts"
     | "startedAt"
+    | "executionStartedAt"
     | "endedAt"
     | "sessionId"
   >

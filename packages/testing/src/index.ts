@@ -1,6 +1,7 @@
 export {
   postgresServerUrl,
   prepareTemplateDatabase,
+  dropTemplateDatabase,
   createTestDatabase,
   createEmptyDatabase,
   type TestDatabase,

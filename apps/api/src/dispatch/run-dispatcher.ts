@@ -1,9 +1,11 @@
-import { publishCancel, RunQueues } from "@oz/queue";
+import { publishCancel, publishFollowup, RunQueues } from "@oz/queue";
 import type { Redis } from "ioredis";
 
 interface DispatchableRun {
   id: string;
   workerHost: string | null;
+  /** A follow-up's new execution has a job of its own (the run id's job may still be finishing). */
+  jobId?: string;
 }
 
 /**
@@ -39,6 +41,11 @@ export class RunDispatcher {
   /** A run cancelled while a worker holds it: that worker kills its sandbox. */
   async stop(runId: string): Promise<void> {
     await publishCancel(this.redis, runId);
+  }
+
+  /** A follow-up was stored for a run a worker holds: that worker hands it to the live agent. */
+  async announceFollowup(runId: string): Promise<void> {
+    await publishFollowup(this.redis, runId);
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,7 @@ export function presentRun(row: RunItemRow, publicUrl: string): RunItem {
     ),
     scope: row.owner_user_id ? { type: "User", uid: row.owner_user_id } : { type: "Team", uid: row.team_id },
     agent_config: objectOrUndefined(row.agent_config) as AmbientAgentConfig | undefined,
+    agent_skill: objectOrUndefined(row.agent_skill) as RunItem["agent_skill"],
     artifacts: artifacts.length > 0 ? artifacts : undefined,
     conversation_id: row.conversation_id,
     session_id: row.session_id ?? undefined,

@@ -101,6 +101,7 @@ function resolveHarnessSecrets(
   const legacy: HarnessAuthSecrets = {};
   if (harness?.auth_secret_name && harness.type === "claude") legacy.claude_auth_secret_name = harness.auth_secret_name;
   if (harness?.auth_secret_name && harness.type === "codex") legacy.codex_auth_secret_name = harness.auth_secret_name;
+  if (harness?.auth_secret_name && harness.type === "gemini") legacy.gemini_auth_secret_name = harness.auth_secret_name;
   const merged = compact({ ...fromAgent, ...legacy, ...compact(requested ?? {}) });
   return Object.keys(merged).length > 0 ? merged : undefined;
 }

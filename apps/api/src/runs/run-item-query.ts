@@ -5,7 +5,7 @@ import { Prisma, type PrincipalKind } from "@oz/db";
 const RUN_ITEM_COLUMNS = Prisma.sql`r.id, r.team_id, r.owner_user_id, r.title, r.prompt, r.state, r.source,
   r.execution_location, r.creator_kind, r.creator_id, r.executor_kind, r.executor_id, r.agent_config,
   r.skill_spec, r.schedule, r.parent_run_id, r.conversation_id, r.session_id, r.metadata, r.status_message,
-  r.request_usage, r.is_sandbox_running, r.run_time_ms, r.created_at, r.updated_at, r.started_at`;
+  r.request_usage, r.is_sandbox_running, r.run_time_ms, r.created_at, r.updated_at, r.started_at, r.agent_skill`;
 
 export interface StoredArtifact {
   id: string;
@@ -42,6 +42,7 @@ export interface RunItemRow {
   created_at: Date;
   updated_at: Date;
   started_at: Date | null;
+  agent_skill: unknown;
   creator_user_name: string | null;
   creator_email: string | null;
   creator_agent_name: string | null;

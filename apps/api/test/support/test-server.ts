@@ -46,6 +46,8 @@ export async function startTestServer(
     redisUrl?: string;
     /** The URL the API connects to its database through (e.g. a fault-injecting proxy); seeding goes direct. */
     apiDatabaseUrl?: (url: string) => string;
+    /** Adds hooks or routes to the app before it listens (bench/ times requests with an onResponse hook). */
+    beforeListen?: (app: FastifyInstance) => void;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -70,6 +72,7 @@ export async function startTestServer(
     ...overrides,
   };
   const app = await buildApp(deps);
+  options.beforeListen?.(app);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   const team = await seedTeam({ database }, "acme");
   const otherTeam = await seedTeam({ database }, "globex");

@@ -1,6 +1,7 @@
 import Docker from "dockerode";
 import { expect } from "vitest";
 import type { RunItem, RunState } from "@oz/contract";
+import type { ModelCatalogue } from "@oz/llm";
 import { TERMINAL_RUN_STATES } from "@oz/contract";
 import { call, startTestServer, type TestServer } from "../../../api/test/support/test-server.ts";
 import type { WorkerSettings } from "../../src/settings.ts";
@@ -22,7 +23,13 @@ export interface TestPlatform {
 
 export async function startTestPlatform(
   overrides: Partial<WorkerSettings> = {},
-  options: { redisUrl?: string; apiDatabaseUrl?: (url: string) => string; withoutWorker?: boolean } = {},
+  options: {
+    redisUrl?: string;
+    apiDatabaseUrl?: (url: string) => string;
+    withoutWorker?: boolean;
+    /** The workers' model catalogue (the built-in harness's models). */
+    models?: ModelCatalogue;
+  } = {},
 ): Promise<TestPlatform> {
   const server = await startTestServer({}, options);
   const workers: TestWorker[] = [];
@@ -30,7 +37,12 @@ export async function startTestPlatform(
     const worker = await startTestWorker(
       server.database.db,
       { queuePrefix: server.queuePrefix, ...overrides, ...more },
-      { blobs: server.blobs, masterKey: server.masterKey, ...(options.redisUrl && { redisUrl: options.redisUrl }) },
+      {
+        blobs: server.blobs,
+        masterKey: server.masterKey,
+        ...(options.redisUrl && { redisUrl: options.redisUrl }),
+        ...(options.models && { models: options.models }),
+      },
     );
     workers.push(worker);
     return worker;

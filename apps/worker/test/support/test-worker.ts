@@ -5,7 +5,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { LocalDirBlobStore, type BlobStore } from "@oz/blobs";
 import { RunEventLog } from "@oz/events";
-import { loadModelCatalogue } from "@oz/llm";
+import { loadModelCatalogue, type ModelCatalogue } from "@oz/llm";
 import { createRedis, RunQueues } from "@oz/queue";
 import { DockerSandboxProvider } from "@oz/sandbox";
 import { createSecretBox } from "@oz/secrets";
@@ -54,6 +54,8 @@ export interface TestWorkerOptions {
   /** The master key the API encrypted the team's secrets with. */
   masterKey?: Buffer;
   redisUrl?: string;
+  /** The built-in harness's models (e.g. a fake LLM server's); default: none. */
+  models?: ModelCatalogue;
 }
 
 export async function startTestWorker(
@@ -74,7 +76,7 @@ export async function startTestWorker(
     blobs: options.blobs ?? new LocalDirBlobStore(ownBlobDir!),
     secretBox: createSecretBox(options.masterKey ?? TEST_MASTER_KEY),
     settings,
-    models: loadModelCatalogue({}),
+    models: options.models ?? loadModelCatalogue({}),
     active: new ActiveRuns(),
     log: pino({ level: process.env.OZ_TEST_LOG_LEVEL ?? "silent" }),
   };

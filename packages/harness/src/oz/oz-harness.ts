@@ -12,6 +12,8 @@ import { runToolLoop, type ToolLoopEnd } from "./tool-loop.ts";
  * sandbox, its model one of the server's catalogue (OpenAI-compatible or Anthropic).
  */
 export const ozHarness: Harness = {
+  // Follow-ups sent while it runs become user messages before its next model turn.
+  takesLiveFollowups: true,
   async run(ctx: HarnessContext): Promise<HarnessOutcome> {
     const limits = { ...DEFAULT_TOOL_LOOP_LIMITS, ...definedMembers(ctx.toolLoopLimits ?? {}) };
     const selected = await selectModel(ctx);
@@ -46,8 +48,13 @@ export const ozHarness: Harness = {
         );
       }
       const model = entry.model ?? entry.id;
+      const history = (await ctx.conversation?.load()) ?? [];
+      const resumed = history.length > 0 ? ` (continuing the conversation of ${history.length} earlier messages)` : "";
       await ctx.emit([
-        { type: "harness", payload: { message: `oz agent started: model ${entry.id} (${entry.provider} ${model})` } },
+        {
+          type: "harness",
+          payload: { message: `oz agent started: model ${entry.id} (${entry.provider} ${model})${resumed}` },
+        },
       ]);
       const { end, usage, turns } = await runToolLoop({
         client,
@@ -57,7 +64,10 @@ export const ozHarness: Harness = {
           basePrompt: ctx.run.config.base_prompt,
           skillPrompt: ctx.basePrompt,
         }),
-        prompt: ctx.run.prompt,
+        prompt: history.length > 0 ? continuationPrompt(ctx.run.prompt) : firstPrompt(ctx.run.prompt),
+        history,
+        ...(ctx.followups && { followups: ctx.followups }),
+        ...(ctx.conversation && { conversation: ctx.conversation }),
         tools: [...createSandboxTools({ sandbox: ctx.sandbox, cwd: ctx.cwd, env: ctx.env, limits }), ...mcp.tools],
         limits,
         emit: ctx.emit,
@@ -70,6 +80,18 @@ export const ozHarness: Harness = {
     }
   },
 };
+
+/** A skill-only run has no prompt: its instructions are the task. */
+const firstPrompt = (prompt: string) => prompt.trim() || "Carry out the task your instructions describe.";
+
+/** A follow-up's new execution: the model's earlier work lives in the conversation, not in the new sandbox. */
+const continuationPrompt = (prompt: string) =>
+  [
+    "(A new execution of this task has started to continue our conversation. The sandbox was set up afresh from",
+    "the environment: changes made earlier are gone unless they were committed and pushed.)",
+    "",
+    prompt.trim() || "Continue.",
+  ].join("\n");
 
 function outcomeOf(end: ToolLoopEnd, entry: ModelEntry, turns: number): HarnessOutcome {
   switch (end.kind) {

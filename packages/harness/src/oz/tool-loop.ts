@@ -6,9 +6,12 @@ import {
   type LlmClient,
   type TokenUsage,
   type ToolCall,
+  type ToolResult,
 } from "@oz/llm";
 import { z } from "zod";
+import type { ConversationStore, FollowupSource } from "../port.ts";
 import { defineTool, type AgentTool } from "./agent-tool.ts";
+import { closeDanglingToolCalls } from "./conversation-history.ts";
 import type { ToolLoopLimits } from "./limits.ts";
 import { parseArguments, runToolCall } from "./run-tool-call.ts";
 
@@ -18,6 +21,12 @@ export interface ToolLoopInput {
   model: string;
   system: string;
   prompt: string;
+  /** The conversation of earlier executions of the run, continued with `prompt` (a follow-up). */
+  history?: readonly ChatMessage[];
+  /** Follow-ups sent while the loop runs: each becomes a user message before the next model turn. */
+  followups?: FollowupSource;
+  /** Where the conversation is kept after every turn (secrets redacted), for a later execution. */
+  conversation?: Pick<ConversationStore, "save">;
   tools: readonly AgentTool[];
   limits: ToolLoopLimits;
   emit(events: NewRunEvent[]): Promise<unknown>;
@@ -62,13 +71,35 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
   const { client, limits, signal } = input;
   const tools = new Map([...input.tools, finishTool].map((tool) => [tool.spec.name, tool]));
   const specs = [...tools.values()].map((tool) => tool.spec);
-  const messages: ChatMessage[] = [{ role: "user", content: input.prompt }];
+  const messages: ChatMessage[] = [
+    ...closeDanglingToolCalls(input.history ?? []),
+    { role: "user", content: input.prompt },
+  ];
   const usage: TokenUsage = { input_tokens: 0, output_tokens: 0 };
-  const result = (end: ToolLoopEnd, turns: number): ToolLoopResult => ({ end, usage, turns });
   const emit = (events: NewRunEvent[]) => input.emit(events.map((event) => redactEvent(event, input.redact)));
+  const saveConversation = async () => {
+    try {
+      await input.conversation?.save(redactDeep(closeDanglingToolCalls(messages), input.redact));
+    } catch {
+      // Keeping the history is for a later follow-up; failing to do so must not fail this execution.
+    }
+  };
+  const result = async (end: ToolLoopEnd, turns: number): Promise<ToolLoopResult> => {
+    await saveConversation();
+    return { end, usage, turns };
+  };
+  /** Follow-ups that arrived, as user messages; `recheck` before finishing reads the backlog regardless. */
+  const takeFollowups = async (turn: number, recheck: boolean): Promise<number> => {
+    const arrived = (await input.followups?.take({ recheck })) ?? [];
+    if (arrived.length === 0) return 0;
+    for (const message of arrived) messages.push({ role: "user", content: message });
+    await emit([{ type: "harness", payload: { message: followupNote(arrived.length, `before turn ${turn}`) } }]);
+    return arrived.length;
+  };
 
   for (let turn = 1; turn <= limits.maxTurns; turn++) {
     if (signal.aborted) return result({ kind: "aborted" }, turn - 1);
+    await takeFollowups(turn, false);
     let completion;
     try {
       completion = await client.complete({
@@ -102,6 +133,8 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         });
         continue;
       }
+      // The user may have said more while the model answered: the agent is not done until it has read it.
+      if ((await takeFollowups(turn + 1, true)) > 0) continue;
       // A model that answers without calling a tool is done; its answer is the summary.
       return result(
         { kind: "finished", outcome: "succeeded", summary: text.trim() || "The agent finished without a summary." },
@@ -109,15 +142,26 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       );
     }
 
-    const results = [];
+    const results: ToolResult[] = [];
+    /** Follow-ups that stopped a `finish`: they come after this turn's tool results. */
+    const lateFollowups: string[] = [];
     for (const call of toolCalls) {
       if (call.name === "finish") {
         const finish = FinishInput.safeParse(parseArguments(call.arguments));
         if (finish.success) {
-          return result(
-            { kind: "finished", outcome: finish.data.outcome ?? "succeeded", summary: finish.data.summary },
-            turn,
-          );
+          const late = (await input.followups?.take({ recheck: true })) ?? [];
+          if (late.length === 0) {
+            const finished = { callId: call.id, content: "finished", isError: false };
+            messages.push({ role: "tool", results: [...results, finished] });
+            return result(
+              { kind: "finished", outcome: finish.data.outcome ?? "succeeded", summary: finish.data.summary },
+              turn,
+            );
+          }
+          // Not done yet: the model reads the follow-ups and carries on.
+          lateFollowups.push(...late);
+          results.push({ callId: call.id, content: NOT_FINISHED, isError: false });
+          continue;
         }
       }
       const started = performance.now();
@@ -138,9 +182,22 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       if (signal.aborted) return result({ kind: "aborted" }, turn);
     }
     messages.push({ role: "tool", results });
+    if (lateFollowups.length > 0) {
+      for (const message of lateFollowups) messages.push({ role: "user", content: message });
+      await emit([
+        { type: "harness", payload: { message: followupNote(lateFollowups.length, "as it was finishing") } },
+      ]);
+    }
+    await saveConversation();
   }
   return result({ kind: "out_of_turns" }, limits.maxTurns);
 }
+
+const followupNote = (count: number, when: string) =>
+  `The agent received ${count === 1 ? "a follow-up message" : `${count} follow-up messages`} ${when}.`;
+
+const NOT_FINISHED =
+  "Not finished: the user sent a follow-up message while you were finishing (it follows). Address it, then call finish again.";
 
 function toolCallEvent(call: ToolCall, turn: number): NewRunEvent {
   const args = parseArguments(call.arguments);

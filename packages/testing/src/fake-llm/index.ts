@@ -1,2 +1,9 @@
 export { startFakeLlm, type FakeLlm, type FakeLlmOptions } from "./server.ts";
-export type { FakeLlmReply, FakeLlmRequest, FakeLlmStep, FakeToolCall, FakeToolResult } from "./script.ts";
+export type {
+  FakeLlmFormat,
+  FakeLlmReply,
+  FakeLlmRequest,
+  FakeLlmStep,
+  FakeToolCall,
+  FakeToolResult,
+} from "./script.ts";

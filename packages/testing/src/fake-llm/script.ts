@@ -1,4 +1,4 @@
-/** What the fake model answers to one request, in either wire format. */
+/** What the fake model answers to one request, in any of its wire formats. */
 export interface FakeLlmReply {
   text?: string;
   toolCalls?: FakeToolCall[];
@@ -24,6 +24,8 @@ export interface FakeToolCall {
    * (so broken JSON can be scripted); for Anthropic, parsed into `input` when it is JSON, else the raw string.
    */
   arguments: Record<string, unknown> | string;
+  /** The Responses API's tool namespace the tool is in (Codex offers each MCP server's tools as one). */
+  namespace?: string;
 }
 
 /** A tool result the client sent back, as the fake read it from the request. */
@@ -33,9 +35,15 @@ export interface FakeToolResult {
   isError: boolean;
 }
 
-/** A request the fake received, normalised across the two wire formats. */
+/**
+ * The wire formats the fake speaks: OpenAI chat completions, the Anthropic Messages API, the OpenAI Responses
+ * API (Codex CLI) and the Gemini API (Gemini CLI).
+ */
+export type FakeLlmFormat = "openai" | "anthropic" | "openai-responses" | "gemini";
+
+/** A request the fake received, normalised across the wire formats. */
 export interface FakeLlmRequest {
-  format: "openai" | "anthropic";
+  format: FakeLlmFormat;
   path: string;
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body, as sent. */

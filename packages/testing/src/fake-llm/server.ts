@@ -1,21 +1,31 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { anthropicError, anthropicEvents, anthropicMessage, anthropicToolResults } from "./anthropic-wire.ts";
-import { openAiChunks, openAiCompletion, openAiError, openAiToolResults } from "./openai-wire.ts";
 import type { FakeLlmReply, FakeLlmRequest, FakeLlmStep } from "./script.ts";
+import { WIRES, type Wire } from "./wires.ts";
 
 export interface FakeLlmOptions {
-  /** When set, requests must carry it (`Authorization: Bearer` for OpenAI, `x-api-key` for Anthropic) or get 401. */
+  /**
+   * When set, requests must carry it (`Authorization: Bearer` for OpenAI, `x-api-key` for Anthropic,
+   * `x-goog-api-key` or `?key=` for Gemini) or get 401.
+   */
   apiKey?: string;
+  /**
+   * The address to listen on (default 127.0.0.1). A sandbox reaches the host at the Docker bridge gateway, so a
+   * CLI running in one needs `0.0.0.0` (or the gateway's address).
+   */
+  listen?: string;
 }
 
 export interface FakeLlm {
   /** `http://127.0.0.1:<port>` */
   url: string;
+  port: number;
   /** The base URL an OpenAI client takes (`…/v1`; it appends `/chat/completions`). */
   openaiBaseUrl: string;
   /** The base URL an Anthropic client takes (it appends `/v1/messages`). */
   anthropicBaseUrl: string;
+  /** The base URL a Gemini client takes (it appends `/v1beta/models/<model>:generateContent`). */
+  geminiBaseUrl: string;
   /** Appends answers, used one per completion request, in order. */
   script(...steps: FakeLlmStep[]): void;
   /** The answer once the script is used up (default: HTTP 500 "fake-llm: script exhausted"). */
@@ -28,8 +38,9 @@ export interface FakeLlm {
 }
 
 /**
- * A real local HTTP server speaking the OpenAI chat-completions and Anthropic Messages wire formats, streamed
- * (SSE) and not, answering from a script: what tests point real provider clients and CLIs at (DESIGN §5).
+ * A real local HTTP server speaking the OpenAI chat-completions, OpenAI Responses, Anthropic Messages and Gemini
+ * wire formats, streamed (SSE) and not, answering from a script: what tests point real provider clients and
+ * CLIs at (DESIGN §5).
  */
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const queue: FakeLlmStep[] = [];
@@ -45,55 +56,50 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const path = new URL(req.url ?? "/", "http://fake").pathname;
+    const url = new URL(req.url ?? "/", "http://fake");
+    const path = url.pathname;
     if (req.method === "GET" && path.endsWith("/models")) return sendJson(res, 200, { object: "list", data: [] });
-    const format = path.endsWith("/chat/completions") ? "openai" : path.endsWith("/messages") ? "anthropic" : null;
-    if (req.method !== "POST" || format === null) {
+    const wire = WIRES.find((w) => w.handles(path));
+    if (req.method !== "POST" || wire === undefined) {
       return sendJson(res, 404, { error: { message: `fake-llm: no route ${req.method} ${path}` } });
     }
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     const request: FakeLlmRequest = {
-      format,
+      format: wire.format,
       path,
       headers: req.headers,
       body,
-      stream: body.stream === true,
-      toolResults: format === "openai" ? openAiToolResults(body) : anthropicToolResults(body),
+      stream: wire.streams(url, body),
+      toolResults: wire.toolResults(body),
     };
     requests.push(request);
     const n = ++seq;
 
-    if (options.apiKey !== undefined && !carriesKey(request, options.apiKey)) {
-      return sendError(res, format, { status: 401, errorMessage: "fake-llm: invalid API key" });
+    if (options.apiKey !== undefined && !wire.carriesKey(req.headers, url, options.apiKey)) {
+      return sendError(res, wire, { status: 401, errorMessage: "fake-llm: invalid API key" });
     }
     const step = queue.shift() ?? exhausted;
     const reply = typeof step === "function" ? step(request) : step;
     if (reply.delayMs && !(await waitUnlessClosed(res, reply.delayMs))) return;
-    if (reply.status !== undefined && reply.status >= 400) return sendError(res, format, reply);
+    if (reply.status !== undefined && reply.status >= 400) return sendError(res, wire, reply);
 
-    const model = typeof body.model === "string" ? body.model : "fake-model";
+    const model = wire.model(url, body) ?? "fake-model";
     const headers = { ...reply.headers };
-    if (!request.stream) {
-      const answer = format === "openai" ? openAiCompletion(reply, model, n) : anthropicMessage(reply, model, n);
-      return sendJson(res, 200, answer, headers);
-    }
+    if (!request.stream) return sendJson(res, 200, wire.answer(reply, model, n), headers);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers });
-    if (format === "openai") {
-      const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-      for (const data of openAiChunks(reply, model, n, includeUsage)) res.write(`data: ${data}\n\n`);
-    } else {
-      for (const [event, data] of anthropicEvents(reply, model, n))
-        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    }
+    for (const frame of wire.frames(reply, model, n, body)) res.write(frame);
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, options.listen ?? "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    port,
     openaiBaseUrl: `${url}/v1`,
     anthropicBaseUrl: url,
+    geminiBaseUrl: url,
     script: (...steps) => void queue.push(...steps),
     whenExhausted: (step) => void (exhausted = step),
     requests,
@@ -108,21 +114,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   };
 }
 
-function carriesKey(request: FakeLlmRequest, key: string): boolean {
-  return request.format === "openai"
-    ? request.headers.authorization === `Bearer ${key}`
-    : request.headers["x-api-key"] === key;
-}
-
-function sendError(res: ServerResponse, format: "openai" | "anthropic", reply: FakeLlmReply) {
+function sendError(res: ServerResponse, wire: Wire, reply: FakeLlmReply) {
   const status = reply.status ?? 500;
-  const message = reply.errorMessage ?? `fake-llm: HTTP ${status}`;
-  sendJson(
-    res,
-    status,
-    format === "openai" ? openAiError(status, message) : anthropicError(status, message),
-    reply.headers,
-  );
+  sendJson(res, status, wire.error(status, reply.errorMessage ?? `fake-llm: HTTP ${status}`), reply.headers);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

@@ -1,0 +1,211 @@
+import type { NewRunEvent, RequestUsage } from "@oz/contract";
+import { CappedText } from "../oz/capped-text.ts";
+import { runInstructions } from "./instructions.ts";
+import type { Harness, HarnessContext, HarnessOutcome } from "../port.ts";
+import type { CliAgent } from "./cli-agent.ts";
+import { createLineSplitter } from "./line-splitter.ts";
+import { prepareCliSandbox } from "./prepare-sandbox.ts";
+import { redactEvent } from "./redact-event.ts";
+import { jsonLine, type CliResult, type CliUsage } from "./stream-parser.ts";
+
+/** How much of the CLI's stderr a failure message quotes. */
+const STDERR_TAIL = 1_500;
+
+/**
+ * A third-party harness (DESIGN §5): runs the real agent CLI inside the sandbox in its machine-readable mode,
+ * with the run's prompt, model, MCP servers and the harness's auth secret (only that one, and only in the CLI's
+ * process), turns each line it prints into transcript events, and maps how it ended to the run's outcome.
+ */
+export function createCliHarness(agent: CliAgent): Harness {
+  return { run: (ctx) => runCliAgent(agent, ctx) };
+}
+
+export interface CliRunObserver {
+  /** Every line the CLI printed on stdout, as printed (how the fixtures of recorded streams are made). */
+  stdoutLine?(line: string): void;
+  stderrLine?(line: string): void;
+}
+
+export async function runCliAgent(
+  agent: CliAgent,
+  ctx: HarnessContext,
+  observer: CliRunObserver = {},
+): Promise<HarnessOutcome> {
+  const { config } = ctx.run;
+  const secret = agent.authSecret(config);
+  let key: string | undefined;
+  if (secret.name !== undefined) {
+    try {
+      if (!ctx.resolveSecret) throw new Error("this worker cannot read team secrets");
+      key = await ctx.resolveSecret(secret.name);
+    } catch (err) {
+      return {
+        state: "FAILED",
+        errorCode: "external_authentication_required",
+        message: `The ${agent.title} key (team secret "${secret.name}", named by ${secret.setting}) could not be loaded: ${(err as Error).message}`,
+      };
+    }
+  }
+  const redact = (text: string) => {
+    const redacted = ctx.redact ? ctx.redact(text) : text;
+    return key && key.length >= 4 ? redacted.replaceAll(key, "[REDACTED]") : redacted;
+  };
+
+  const mcpServers = config.mcp_servers ?? {};
+  const shared = Object.keys(mcpServers).find((name) => mcpServers[name]!.warp_id !== undefined);
+  if (shared !== undefined) {
+    return {
+      state: "FAILED",
+      errorCode: "environment_setup_failed",
+      message: `MCP server "${shared}" failed to start: shared MCP servers (warp_id) are not available on a self-hosted server; configure it with command or url`,
+    };
+  }
+
+  const prepared = await prepareCliSandbox(ctx, agent);
+  if ("outcome" in prepared) return prepared.outcome;
+  const invocation = agent.invocation({
+    config,
+    configDir: prepared.configDir,
+    environment: prepared.environment,
+    instructions: runInstructions(config.base_prompt, ctx.basePrompt),
+    mcpServers,
+  });
+  for (const [path, content] of Object.entries(invocation.files)) await ctx.sandbox.writeFile(path, content);
+
+  const notes: NewRunEvent[] = [];
+  if (secret.name === undefined) {
+    notes.push(note(`No ${secret.setting}: ${agent.title} uses whatever credentials the environment gives it.`));
+  }
+  notes.push(note(`running ${agent.title}: ${invocation.command}`));
+  await ctx.emit(notes.map((event) => redactEvent(event, redact)));
+
+  // Events are stored in order, one batch after another, while the CLI keeps printing.
+  let stored: Promise<unknown> = Promise.resolve();
+  let storeFailure: unknown;
+  const store = (events: NewRunEvent[]) => {
+    if (events.length === 0) return;
+    const redacted = events.map((event) => redactEvent(event, redact));
+    stored = stored.then(() => ctx.emit(redacted)).catch((err: unknown) => void (storeFailure ??= err));
+  };
+
+  const parser = agent.createParser(config);
+  const output = ctx.output(); // after the key was resolved: the output redactor knows it
+  const stderr = new CappedText(STDERR_TAIL);
+  const stop = new AbortController();
+  const stopWith = () => stop.abort();
+  ctx.signal.addEventListener("abort", stopWith, { once: true });
+  if (ctx.signal.aborted) stop.abort();
+  const lines = createLineSplitter((line) => {
+    observer.stdoutLine?.(line);
+    const value = jsonLine(line);
+    if (!value) {
+      if (line.trim()) output.write("stdout", `${line}\n`);
+      return;
+    }
+    store(parser.line(value));
+    if (parser.mcpFailure !== undefined) stop.abort();
+  });
+  const stderrLines = createLineSplitter((line) => {
+    observer.stderrLine?.(line);
+    parser.stderrLine?.(line);
+    if (parser.mcpFailure !== undefined) stop.abort();
+  });
+
+  let result;
+  try {
+    result = await ctx.sandbox.exec(invocation.command, {
+      cwd: ctx.cwd,
+      env: {
+        ...ctx.env,
+        ...invocation.env,
+        OZ_PROMPT: ctx.run.prompt,
+        ...(key !== undefined && { [agent.keyVariable]: key }),
+      },
+      signal: stop.signal,
+      onOutput: ({ stream, text }) => {
+        if (stream === "stdout") return lines.push(text);
+        stderr.write(text);
+        output.write("stderr", text);
+        stderrLines.push(text);
+      },
+    });
+  } finally {
+    ctx.signal.removeEventListener("abort", stopWith);
+    lines.end();
+    stderrLines.end();
+    store(parser.flush());
+    await output.close();
+  }
+  store([
+    {
+      type: "harness",
+      payload: { message: `${agent.executable} exited with code ${result.exitCode}`, exit_code: result.exitCode },
+    },
+  ]);
+  await stored;
+  if (storeFailure) throw storeFailure;
+
+  const usage = parser.usage && requestUsage(parser.usage);
+  if (ctx.signal.aborted) return { state: "ERROR", message: "The agent was stopped.", ...(usage && { usage }) };
+  if (parser.mcpFailure !== undefined) {
+    return { state: "FAILED", errorCode: "environment_setup_failed", message: redact(parser.mcpFailure) };
+  }
+  const outcome = outcomeOf(agent, secret.setting, parser.result, result, redact(stderr.toString().trim()));
+  return { ...outcome, message: redact(outcome.message), ...(usage && { usage }) };
+}
+
+function outcomeOf(
+  agent: CliAgent,
+  secretSetting: string,
+  reported: CliResult | undefined,
+  exit: { exitCode: number; oomKilled: boolean },
+  stderr: string,
+): HarnessOutcome {
+  if (exit.oomKilled) {
+    return {
+      state: "ERROR",
+      errorCode: "agent_process_failed",
+      message: `${agent.title} was killed: the sandbox ran out of memory. Raise the environment's memory limit.`,
+    };
+  }
+  if (reported?.ok && exit.exitCode === 0) {
+    return { state: "SUCCEEDED", message: reported.message.trim() || `${agent.title} finished.` };
+  }
+  if (reported && !reported.ok) {
+    if (reported.cause === "authentication") {
+      return {
+        state: "FAILED",
+        errorCode: "external_authentication_required",
+        message: `The model provider rejected ${agent.title}'s key (check the team secret named by ${secretSetting}): ${reported.message}`,
+      };
+    }
+    if (reported.cause === "provider_unavailable") {
+      return {
+        state: "ERROR",
+        errorCode: "resource_unavailable",
+        message: `The model provider is unavailable, even after ${agent.title}'s retries: ${reported.message}`,
+      };
+    }
+    return { state: "FAILED", message: `${agent.title} failed: ${reported.message}` };
+  }
+  const why = exit.exitCode > 128 ? `was killed by signal ${exit.exitCode - 128}` : `exited with code ${exit.exitCode}`;
+  return {
+    state: "ERROR",
+    errorCode: "agent_process_failed",
+    message: `${agent.title} ${why} without reporting a result${stderr ? `: ${stderr}` : "."}`,
+  };
+}
+
+function requestUsage(usage: CliUsage): Partial<RequestUsage> {
+  const counts = {
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    total_tokens: usage.input_tokens + usage.output_tokens,
+  };
+  if (usage.cost_usd === undefined) return counts;
+  // Credits are dollars 1:1 on a self-hosted server (as for the built-in harness).
+  const cost = Math.round(usage.cost_usd * 1_000_000) / 1_000_000;
+  return { ...counts, inference_cost: cost, inference_cost_usd: cost };
+}
+
+const note = (message: string): NewRunEvent => ({ type: "harness", payload: { message } });

@@ -1,0 +1,8 @@
+/**
+ * The run's own instructions for a third-party CLI: `base_prompt`, then the skill's. The CLI keeps its own
+ * system prompt; these are added to it in the way each CLI offers.
+ */
+export function runInstructions(basePrompt: string | undefined, skillPrompt: string | undefined): string | undefined {
+  const sections = [basePrompt?.trim(), skillPrompt?.trim()].filter(Boolean);
+  return sections.length > 0 ? sections.join("\n\n") : undefined;
+}

@@ -1,0 +1,11 @@
+export {
+  SKILL_FILE_NAME,
+  SKILL_ROOTS,
+  candidatePaths,
+  isDiscoverableSkillPath,
+  parseSkillSpec,
+  skillId,
+  skillNameFromPath,
+  type SkillSpec,
+} from "./skill-spec.ts";
+export { parseSkillFile, type SkillFile } from "./skill-file.ts";

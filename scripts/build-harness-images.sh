@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Builds the sandbox images the third-party harness tests run the real agent CLIs in. Offline apart from the
+# npm registry: each image is oz-test/debian-node:bookworm (oz-test/debian:bookworm plus this machine's Node)
+# with one CLI that `npm install -g` fetched on the host, so `docker build` itself needs no network:
+#   oz-test/claude:latest  — @anthropic-ai/claude-code   (`claude`)
+#   oz-test/codex:latest   — @openai/codex               (`codex`)
+#   oz-test/gemini:latest  — @google/gemini-cli          (`gemini`)
+# The versions are pinned below: the recorded streams in packages/harness/fixtures come from them.
+#
+# Usage: scripts/build-harness-images.sh [--force] [claude] [codex] [gemini]   (no names = all three)
+# An image is left alone when it exists and carries the pinned version (its oz.cli.version label), unless
+# --force is given. Needs a running dockerd, node and npm.
+set -euo pipefail
+
+declare -A PACKAGES=(
+  [claude]="@anthropic-ai/claude-code@2.1.330"
+  [codex]="@openai/codex@0.169.0"
+  [gemini]="@google/gemini-cli@0.61.0"
+)
+
+force=0
+wanted=()
+for arg in "$@"; do
+  case "$arg" in
+    --force) force=1 ;;
+    claude | codex | gemini) wanted+=("$arg") ;;
+    -h | --help)
+      sed -n '2,12p' "$0"
+      exit 0
+      ;;
+    *)
+      echo "unknown argument: $arg (expected --force, claude, codex or gemini)" >&2
+      exit 2
+      ;;
+  esac
+done
+[ ${#wanted[@]} -gt 0 ] || wanted=(claude codex gemini)
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE_IMAGE=oz-test/debian-node:bookworm
+DEBIAN_IMAGE=oz-test/debian:bookworm
+
+log() { echo "build-harness-images: $*"; }
+
+SCRATCH="$(mktemp -d)"
+trap 'rm -rf "$SCRATCH"' EXIT
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+image_label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+
+# The legacy builder (no buildx here) prints a deprecation notice: keep its output for failures only.
+build_image() {
+  local tag="$1" context="$2"
+  if ! DOCKER_BUILDKIT=0 docker build --force-rm -t "$tag" "$context" >"$SCRATCH/build.log" 2>&1; then
+    cat "$SCRATCH/build.log" >&2
+    echo "build-harness-images: building $tag failed" >&2
+    return 1
+  fi
+}
+
+# Debian plus this very Node binary (the same image packages/harness's test setup makes for MCP servers).
+ensure_node_image() {
+  image_exists "$NODE_IMAGE" && return 0
+  bash "$repo/scripts/build-test-images.sh" debian
+  local context="$SCRATCH/node-context"
+  mkdir -p "$context"
+  cp "$(command -v node)" "$context/node"
+  printf 'FROM %s\nCOPY node /usr/local/bin/node\n' "$DEBIAN_IMAGE" >"$context/Dockerfile"
+  build_image "$NODE_IMAGE" "$context"
+  log "built $NODE_IMAGE (node $(node --version))"
+}
+
+build_cli() {
+  local name="$1" spec="${PACKAGES[$1]}" tag="oz-test/$1:latest"
+  local version="${spec##*@}"
+  if [ "$force" -eq 0 ] && [ "$(image_label "$tag" oz.cli.version)" = "$version" ]; then
+    log "$tag ($spec) already present (use --force to rebuild)"
+    return 0
+  fi
+  ensure_node_image
+  local started=$SECONDS context="$SCRATCH/$name-context"
+  mkdir -p "$context/prefix"
+  # A global install into a prefix: bin/<cli> and lib/node_modules/..., laid out as /usr/local expects.
+  npm install --global --prefix "$context/prefix" --no-audit --no-fund --loglevel=error "$spec" >&2
+  # One archive, so hard links (Claude Code's native binary is linked twice) stay one file in the image.
+  tar -C "$context/prefix" -cf "$context/cli.tar" .
+  rm -rf "$context/prefix"
+  cat >"$context/Dockerfile" <<EOF
+FROM $NODE_IMAGE
+ADD cli.tar /usr/local/
+LABEL oz.cli.package="${spec%@*}" oz.cli.version="$version"
+EOF
+  local previous
+  previous="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
+  build_image "$tag" "$context"
+  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]; then
+    docker image rm "$previous" >/dev/null 2>&1 || true
+  fi
+  log "built $tag ($spec) in $((SECONDS - started))s"
+}
+
+docker info >/dev/null 2>&1 || {
+  echo "build-harness-images: the Docker daemon is not reachable" >&2
+  exit 1
+}
+for name in "${wanted[@]}"; do
+  build_cli "$name"
+done
