@@ -113,8 +113,6 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
     const config = claimed.agentConfig as AmbientAgentConfig;
     const harnessType: HarnessType = config.harness?.type ?? "oz";
     const harness = selectHarness(harnessType);
-    if ("unavailable" in harness)
-      return await end({ state: "FAILED", errorCode: "feature_not_available", message: harness.unavailable });
 
     const environment = claimed.environmentId
       ? await db.environment.findFirst({ where: { id: claimed.environmentId, teamId: claimed.teamId } })

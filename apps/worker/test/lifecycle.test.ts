@@ -160,10 +160,11 @@ describe("a command run, end to end", () => {
     expect((await waitForState(platform, await commandRun(platform, "echo ok"))).state).toBe("SUCCEEDED");
   });
 
-  it("says plainly when a run's harness is not available on this server", async () => {
+  it("says plainly when the environment's image lacks the harness's CLI, and how to fix it", async () => {
     const runId = await createRun(platform, { prompt: "x", config: { harness: { type: "gemini" } } });
     const run = await waitForState(platform, runId);
     expect(run.state).toBe("FAILED");
-    expect(run.status_message).toMatchObject({ error_code: "feature_not_available" });
+    expect(run.status_message).toMatchObject({ error_code: "environment_setup_failed" });
+    expect(run.status_message?.message).toContain("npm install -g @google/gemini-cli");
   });
 });

@@ -10,6 +10,7 @@ import {
   TEST_IMAGE,
   waitForRunsToEnd,
 } from "../support/platform.ts";
+import { sandboxFloor } from "../support/sandbox-floor.ts";
 import { describeLatencies, median, ratio } from "../support/stats.ts";
 
 const SAMPLES = 12;
@@ -31,8 +32,10 @@ export const dispatchBench: Benchmark = {
     const server = await startApi();
     await startWorker(server, { concurrency: 1 });
 
+    const floor = sandboxFloor();
     const subject: number[] = [];
     const baseline: number[] = [];
+    const floors: number[] = [];
     /** When each milestone of a run was recorded, counted from the POST (ms). */
     const steps = new Map<string, number[]>();
     for (let i = -WARMUP; i < SAMPLES; i++) {
@@ -50,6 +53,13 @@ export const dispatchBench: Benchmark = {
       const baselineMs = sandboxClockMs(stampOf(await stdoutOf(container))) - created;
       await container.remove({ force: true });
 
+      const creating = wallClockMs();
+      const sandbox = await floor.create();
+      let printed = "";
+      await sandbox.exec(STAMP, { onOutput: ({ text }) => (printed += text) });
+      const floorMs = sandboxClockMs(stampOf(printed)) - creating;
+      await sandbox.destroy();
+
       if (i >= 0) {
         for (const [step, at] of await milestones(server.database.db, runId)) {
           const list = steps.get(step) ?? [];
@@ -59,9 +69,10 @@ export const dispatchBench: Benchmark = {
         steps.set("process started", [...(steps.get("process started") ?? []), subjectMs]);
         subject.push(subjectMs);
         baseline.push(baselineMs);
+        floors.push(floorMs);
       }
       log(
-        `${i < 0 ? "warm-up" : `sample ${i + 1}`}: POST → process ${subjectMs.toFixed(0)} ms, bare create+start → process ${baselineMs.toFixed(0)} ms`,
+        `${i < 0 ? "warm-up" : `sample ${i + 1}`}: POST → process ${subjectMs.toFixed(0)} ms, bare create+start → process ${baselineMs.toFixed(0)} ms, sandbox create + exec → process ${floorMs.toFixed(0)} ms`,
       );
     }
     const p50Ratio = median(subject) / median(baseline);
@@ -72,6 +83,7 @@ export const dispatchBench: Benchmark = {
       details: [
         `subject  POST → harness process started: ${describeLatencies(subject)}`,
         `baseline bare create + start → process started: ${describeLatencies(baseline)}`,
+        `for scale, the sandbox alone (hardened create + start + exec, no API/queue/DB): ${describeLatencies(floors)} → ${ratio(median(floors) / median(baseline))}× the baseline`,
         `subject timeline (p50 after the POST): ${[...steps].map(([step, at]) => `${step} ${median(at).toFixed(0)} ms`).join(" → ")}`,
       ],
     };

@@ -10,7 +10,7 @@ import { createTeam } from "../../../apps/api/src/teams/create-team.ts";
 import { createTestDatabase } from "@oz/testing";
 import type { Benchmark } from "../support/benchmark.ts";
 import { onCleanup } from "../support/cleanup.ts";
-import { REDIS_URL, uniqueName } from "../support/platform.ts";
+import { deleteQueueKeys, REDIS_URL, uniqueName } from "../support/platform.ts";
 import { median } from "../support/stats.ts";
 
 const API_MAIN = fileURLToPath(new URL("../../../apps/api/src/main.ts", import.meta.url));
@@ -34,6 +34,8 @@ export const idleRssBench: Benchmark = {
     const blobDir = await mkdtemp(join(tmpdir(), "oz-bench-blobs-"));
     onCleanup(() => rm(blobDir, { recursive: true, force: true }));
 
+    const queuePrefix = uniqueName("rss");
+    onCleanup(() => deleteQueueKeys(queuePrefix));
     const port = await freePort();
     const api = track(
       spawn(process.execPath, ["--import", "tsx", API_MAIN], {
@@ -45,7 +47,7 @@ export const idleRssBench: Benchmark = {
           HOST: "127.0.0.1",
           OZ_LOG_LEVEL: "warn",
           OZ_MIGRATE_ON_START: "false",
-          OZ_QUEUE_PREFIX: uniqueName("rss"),
+          OZ_QUEUE_PREFIX: queuePrefix,
           OZ_MASTER_KEY: randomBytes(32).toString("base64"),
           OZ_BLOB_DIR: blobDir,
         },

@@ -74,7 +74,7 @@ export async function runOutput(db: Db, runId: string): Promise<string> {
 }
 
 /** BullMQ keys of a finished benchmark's queue namespace: jobs no worker took would stay in Redis forever. */
-async function deleteQueueKeys(prefix: string): Promise<void> {
+export async function deleteQueueKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

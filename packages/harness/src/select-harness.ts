@@ -7,7 +7,7 @@ import { ozHarness } from "./oz/oz-harness.ts";
 import type { Harness } from "./port.ts";
 
 /** Exhaustive over the harness types: adding one does not compile until it is handled here. */
-export function selectHarness(type: HarnessType): Harness | { unavailable: string } {
+export function selectHarness(type: HarnessType): Harness {
   switch (type) {
     case "command":
       return commandHarness;

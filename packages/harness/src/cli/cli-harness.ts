@@ -1,12 +1,14 @@
-import type { NewRunEvent, RequestUsage } from "@oz/contract";
+import type { NewRunEvent } from "@oz/contract";
 import { CappedText } from "../oz/capped-text.ts";
-import { runInstructions } from "./instructions.ts";
 import type { Harness, HarnessContext, HarnessOutcome } from "../port.ts";
 import type { CliAgent } from "./cli-agent.ts";
+import { runInstructions } from "./instructions.ts";
+import { resolveAuthKey } from "./auth-key.ts";
 import { createLineSplitter } from "./line-splitter.ts";
 import { prepareCliSandbox } from "./prepare-sandbox.ts";
 import { redactEvent } from "./redact-event.ts";
-import { jsonLine, type CliResult, type CliUsage } from "./stream-parser.ts";
+import { cliOutcome, requestUsage } from "./cli-outcome.ts";
+import { jsonLine } from "./stream-parser.ts";
 
 /** How much of the CLI's stderr a failure message quotes. */
 const STDERR_TAIL = 1_500;
@@ -33,19 +35,9 @@ export async function runCliAgent(
 ): Promise<HarnessOutcome> {
   const { config } = ctx.run;
   const secret = agent.authSecret(config);
-  let key: string | undefined;
-  if (secret.name !== undefined) {
-    try {
-      if (!ctx.resolveSecret) throw new Error("this worker cannot read team secrets");
-      key = await ctx.resolveSecret(secret.name);
-    } catch (err) {
-      return {
-        state: "FAILED",
-        errorCode: "external_authentication_required",
-        message: `The ${agent.title} key (team secret "${secret.name}", named by ${secret.setting}) could not be loaded: ${(err as Error).message}`,
-      };
-    }
-  }
+  const auth = await resolveAuthKey(agent, ctx);
+  if ("outcome" in auth) return auth.outcome;
+  const { key } = auth;
   const redact = (text: string) => {
     const redacted = ctx.redact ? ctx.redact(text) : text;
     return key && key.length >= 4 ? redacted.replaceAll(key, "[REDACTED]") : redacted;
@@ -150,62 +142,8 @@ export async function runCliAgent(
   if (parser.mcpFailure !== undefined) {
     return { state: "FAILED", errorCode: "environment_setup_failed", message: redact(parser.mcpFailure) };
   }
-  const outcome = outcomeOf(agent, secret.setting, parser.result, result, redact(stderr.toString().trim()));
+  const outcome = cliOutcome(agent, secret.setting, parser.result, result, redact(stderr.toString().trim()));
   return { ...outcome, message: redact(outcome.message), ...(usage && { usage }) };
-}
-
-function outcomeOf(
-  agent: CliAgent,
-  secretSetting: string,
-  reported: CliResult | undefined,
-  exit: { exitCode: number; oomKilled: boolean },
-  stderr: string,
-): HarnessOutcome {
-  if (exit.oomKilled) {
-    return {
-      state: "ERROR",
-      errorCode: "agent_process_failed",
-      message: `${agent.title} was killed: the sandbox ran out of memory. Raise the environment's memory limit.`,
-    };
-  }
-  if (reported?.ok && exit.exitCode === 0) {
-    return { state: "SUCCEEDED", message: reported.message.trim() || `${agent.title} finished.` };
-  }
-  if (reported && !reported.ok) {
-    if (reported.cause === "authentication") {
-      return {
-        state: "FAILED",
-        errorCode: "external_authentication_required",
-        message: `The model provider rejected ${agent.title}'s key (check the team secret named by ${secretSetting}): ${reported.message}`,
-      };
-    }
-    if (reported.cause === "provider_unavailable") {
-      return {
-        state: "ERROR",
-        errorCode: "resource_unavailable",
-        message: `The model provider is unavailable, even after ${agent.title}'s retries: ${reported.message}`,
-      };
-    }
-    return { state: "FAILED", message: `${agent.title} failed: ${reported.message}` };
-  }
-  const why = exit.exitCode > 128 ? `was killed by signal ${exit.exitCode - 128}` : `exited with code ${exit.exitCode}`;
-  return {
-    state: "ERROR",
-    errorCode: "agent_process_failed",
-    message: `${agent.title} ${why} without reporting a result${stderr ? `: ${stderr}` : "."}`,
-  };
-}
-
-function requestUsage(usage: CliUsage): Partial<RequestUsage> {
-  const counts = {
-    input_tokens: usage.input_tokens,
-    output_tokens: usage.output_tokens,
-    total_tokens: usage.input_tokens + usage.output_tokens,
-  };
-  if (usage.cost_usd === undefined) return counts;
-  // Credits are dollars 1:1 on a self-hosted server (as for the built-in harness).
-  const cost = Math.round(usage.cost_usd * 1_000_000) / 1_000_000;
-  return { ...counts, inference_cost: cost, inference_cost_usd: cost };
 }
 
 const note = (message: string): NewRunEvent => ({ type: "harness", payload: { message } });

@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import { DockerSandboxProvider, type Sandbox } from "@oz/sandbox";
+import { testWorkerSettings } from "../../../apps/worker/test/support/test-worker.ts";
+import { SANDBOX_PATHS } from "../../../apps/worker/src/settings.ts";
+import { onCleanup } from "./cleanup.ts";
+import { TEST_IMAGE } from "./platform.ts";
+
+/**
+ * Sandboxes exactly as the worker makes them (same provider, hardening and resources), with nothing else of
+ * ours around them: no API, queue, database or events. What they cost is the floor of the exec-based design —
+ * a run's process is exec'd into a running sandbox — against which the rest of the platform's cost is read.
+ */
+export function sandboxFloor() {
+  const provider = new DockerSandboxProvider();
+  const workerId = `bench-floor-${randomUUID().slice(0, 8)}`;
+  const { defaultResources } = testWorkerSettings();
+  onCleanup(() => provider.reapOrphans(workerId, new Set()));
+  return {
+    create: (): Promise<Sandbox> =>
+      provider.create({
+        runId: randomUUID(),
+        teamId: "bench",
+        workerId,
+        image: TEST_IMAGE,
+        env: {},
+        network: "bridge",
+        resources: defaultResources,
+        workdir: SANDBOX_PATHS.workspace,
+      }),
+  };
+}
