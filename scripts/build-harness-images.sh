@@ -37,38 +37,16 @@ done
 [ ${#wanted[@]} -gt 0 ] || wanted=(claude codex gemini)
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The base of every CLI image (scripts/build-test-images.sh debian-node).
 NODE_IMAGE=oz-test/debian-node:bookworm
-DEBIAN_IMAGE=oz-test/debian:bookworm
 
 log() { echo "build-harness-images: $*"; }
 
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 
-image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
-image_label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
-
-# The legacy builder (no buildx here) prints a deprecation notice: keep its output for failures only.
-build_image() {
-  local tag="$1" context="$2"
-  if ! DOCKER_BUILDKIT=0 docker build --force-rm -t "$tag" "$context" >"$SCRATCH/build.log" 2>&1; then
-    cat "$SCRATCH/build.log" >&2
-    echo "build-harness-images: building $tag failed" >&2
-    return 1
-  fi
-}
-
-# Debian plus this very Node binary (the same image packages/harness's test setup makes for MCP servers).
-ensure_node_image() {
-  image_exists "$NODE_IMAGE" && return 0
-  bash "$repo/scripts/build-test-images.sh" debian
-  local context="$SCRATCH/node-context"
-  mkdir -p "$context"
-  cp "$(command -v node)" "$context/node"
-  printf 'FROM %s\nCOPY node /usr/local/bin/node\n' "$DEBIAN_IMAGE" >"$context/Dockerfile"
-  build_image "$NODE_IMAGE" "$context"
-  log "built $NODE_IMAGE (node $(node --version))"
-}
+# shellcheck source=lib/docker-images.sh
+source "$repo/scripts/lib/docker-images.sh"
 
 build_cli() {
   local name="$1" spec="${PACKAGES[$1]}" tag="oz-test/$1:latest"
@@ -77,7 +55,7 @@ build_cli() {
     log "$tag ($spec) already present (use --force to rebuild)"
     return 0
   fi
-  ensure_node_image
+  bash "$repo/scripts/build-test-images.sh" debian-node
   local started=$SECONDS context="$SCRATCH/$name-context"
   mkdir -p "$context/prefix"
   # A global install into a prefix: bin/<cli> and lib/node_modules/..., laid out as /usr/local expects.
@@ -91,11 +69,9 @@ ADD cli.tar /usr/local/
 LABEL oz.cli.package="${spec%@*}" oz.cli.version="$version"
 EOF
   local previous
-  previous="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
+  previous="$(image_id "$tag")"
   build_image "$tag" "$context"
-  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]; then
-    docker image rm "$previous" >/dev/null 2>&1 || true
-  fi
+  remove_replaced "$tag" "$previous"
   log "built $tag ($spec) in $((SECONDS - started))s"
 }
 

@@ -2,9 +2,11 @@
 # Builds the container images the tests use, offline (no registry needed), from Debian packages:
 #   oz-test/busybox:latest  — a busybox-static rootfs (seconds), the default sandbox test image
 #   oz-test/debian:bookworm — a debootstrap minbase rootfs plus git and ca-certificates (about a minute)
-# Both have a non-root user `agent` (uid 1000) and a /workspace it owns, like the images runs use.
+#   oz-test/debian-node:bookworm — oz-test/debian plus this machine's Node binary ($NODE_BINARY, default the
+#     `node` on PATH), for tests that run Node inside the sandbox (MCP stdio servers, the agent CLIs)
+# All have a non-root user `agent` (uid 1000) and a /workspace it owns, like the images runs use.
 #
-# Usage: scripts/build-test-images.sh [--force] [busybox] [debian]   (no names = both)
+# Usage: scripts/build-test-images.sh [--force] [busybox] [debian] [debian-node]   (no names = busybox, debian)
 # An image that already exists is left alone unless --force is given. Needs a running dockerd, and
 # installs busybox-static / debootstrap with apt-get when they are missing.
 set -euo pipefail
@@ -14,13 +16,13 @@ wanted=()
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
-    busybox | debian) wanted+=("$arg") ;;
+    busybox | debian | debian-node) wanted+=("$arg") ;;
     -h | --help)
-      sed -n '2,9p' "$0"
+      sed -n '2,11p' "$0"
       exit 0
       ;;
     *)
-      echo "unknown argument: $arg (expected --force, busybox or debian)" >&2
+      echo "unknown argument: $arg (expected --force, busybox, debian or debian-node)" >&2
       exit 2
       ;;
   esac
@@ -30,6 +32,7 @@ done
 BUSYBOX_IMAGE=oz-test/busybox:latest
 DEBIAN_IMAGE=oz-test/debian:bookworm
 DEBIAN_BASE_IMAGE=oz-test/debian-base:bookworm
+NODE_IMAGE=oz-test/debian-node:bookworm
 # The debootstrap rootfs is kept here; delete it to bootstrap afresh (--force rebuilds images from it).
 CACHE_DIR="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/oz-images"
 
@@ -39,16 +42,8 @@ log() { echo "build-test-images: $*"; }
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 
-image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
-image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
-
-# A rebuild leaves the previous image untagged: remove it, unless something still uses it.
-remove_replaced() {
-  local tag="$1" previous="$2"
-  if [ -n "$previous" ] && [ "$previous" != "$(image_id "$tag")" ]; then
-    docker image rm "$previous" >/dev/null 2>&1 || true
-  fi
-}
+# shellcheck source=lib/docker-images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/docker-images.sh"
 
 # Installs Debian packages the build needs when they are missing (root, or sudo when available).
 ensure_packages() {
@@ -166,15 +161,29 @@ CMD ["/bin/bash"]
 EOF
   local previous
   previous="$(image_id "$DEBIAN_IMAGE")"
-  # The legacy builder (no buildx here) prints a deprecation notice: keep its output for failures only.
-  if ! DOCKER_BUILDKIT=0 docker build --force-rm -t "$DEBIAN_IMAGE" "$context" >"$SCRATCH/debian-build.log" 2>&1; then
-    cat "$SCRATCH/debian-build.log" >&2
-    echo "build-test-images: building $DEBIAN_IMAGE failed" >&2
-    return 1
-  fi
+  build_image "$DEBIAN_IMAGE" "$context"
   remove_replaced "$DEBIAN_IMAGE" "$previous"
   [ -z "${previous_base:-}" ] || remove_replaced "$DEBIAN_BASE_IMAGE" "$previous_base"
   log "built $DEBIAN_IMAGE (git, ca-certificates, user agent) in $((SECONDS - started))s"
+}
+
+build_debian-node() {
+  if [ "$force" -eq 0 ] && image_exists "$NODE_IMAGE"; then
+    log "$NODE_IMAGE already present (use --force to rebuild)"
+    return 0
+  fi
+  # --force rebuilds this image, not the Debian one under it.
+  force=0 build_debian
+  local node="${NODE_BINARY:-$(command -v node)}"
+  local context="$SCRATCH/node-context"
+  mkdir -p "$context"
+  cp "$node" "$context/node"
+  printf 'FROM %s\nCOPY node /usr/local/bin/node\n' "$DEBIAN_IMAGE" >"$context/Dockerfile"
+  local previous
+  previous="$(image_id "$NODE_IMAGE")"
+  build_image "$NODE_IMAGE" "$context"
+  remove_replaced "$NODE_IMAGE" "$previous"
+  log "built $NODE_IMAGE (node $("$node" --version))"
 }
 
 docker info >/dev/null 2>&1 || {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFileArtifact, recordPlanArtifact } from "@oz/artifacts";
 import { newUuid, type Db } from "@oz/db";
 import { createSecretBox, loadSecretsForRun } from "@oz/secrets";
+import { insertRunRow } from "@oz/testing";
 import { createArtifactUrlSigner } from "../src/artifacts/url-signer.ts";
 import { expectProblem } from "./support/expect-problem.ts";
 import { createMember } from "./support/run-fixtures.ts";
@@ -13,25 +14,8 @@ let globex: string;
 let runId: string;
 
 /** A run row of a team, as the API would have created it (`ownerUserId` makes it a personal run). */
-async function createRun(db: Db, teamId: string, ownerUserId: string | null = null) {
-  const id = newUuid();
-  await db.run.create({
-    data: {
-      id,
-      teamId,
-      ownerUserId,
-      title: "build",
-      prompt: "make a report",
-      creatorKind: "user",
-      creatorId: "someone",
-      executorKind: "user",
-      executorId: "someone",
-      agentConfig: {},
-      conversationId: newUuid(),
-    },
-  });
-  return id;
-}
+const createRun = (db: Db, teamId: string, ownerUserId: string | null = null) =>
+  insertRunRow(db, teamId, { ownerUserId, title: "build", prompt: "make a report" });
 
 function recordFile(fields: { filepath: string; content: string; isPublic?: boolean; run?: string; teamId?: string }) {
   return recordFileArtifact(server.database.db, server.blobs, {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newUuid } from "@oz/db";
+import type { Prisma } from "@oz/db";
+import { insertRunRow } from "@oz/testing";
 import { expectProblem } from "./support/expect-problem.ts";
 import { addTeamMember } from "./support/members.ts";
 import { call, seedTeam, startTestServer, type TestServer } from "./support/test-server.ts";
@@ -143,24 +144,16 @@ describe("listing environments", () => {
     const idle = (await createEnv({ name: "idle", docker_image: "debian" })).json;
     const member = await addTeamMember(server, server.team.teamId, "member");
     const { db } = server.database;
-    const run = (title: string, createdAt: string, extra: Record<string, unknown> = {}) =>
-      db.run.create({
-        data: {
-          id: newUuid(),
-          teamId: server.team.teamId,
-          title,
-          prompt: title,
-          creatorKind: "user",
-          creatorId: server.team.userId,
-          executorKind: "user",
-          executorId: server.team.userId,
-          environmentId: env.uid,
-          agentConfig: {},
-          conversationId: newUuid(),
-          createdAt: new Date(createdAt),
-          updatedAt: new Date(createdAt),
-          ...extra,
-        },
+    const run = (title: string, createdAt: string, extra: Partial<Prisma.RunUncheckedCreateInput> = {}) =>
+      insertRunRow(db, server.team.teamId, {
+        title,
+        prompt: title,
+        creatorId: server.team.userId,
+        executorId: server.team.userId,
+        environmentId: env.uid,
+        createdAt: new Date(createdAt),
+        updatedAt: new Date(createdAt),
+        ...extra,
       });
     await run("first", "2026-01-01T10:00:00.000Z", {
       state: "SUCCEEDED",
@@ -173,7 +166,7 @@ describe("listing environments", () => {
     const res = await listEnvs();
     const busy = res.json.environments.find((e: { uid: string }) => e.uid === env.uid);
     expect(busy.last_task_created).toEqual({
-      id: latest.id,
+      id: latest,
       title: "second",
       state: "QUEUED",
       created_at: "2026-01-02T10:00:00.000Z",

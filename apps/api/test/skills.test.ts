@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem } from "./support/expect-problem.ts";
-import { startGitDaemon, type GitDaemon } from "./support/git-daemon.ts";
+import { startGitDaemon, type GitDaemon } from "@oz/testing";
 import { startRun } from "./support/run-fixtures.ts";
 import { call, startTestServer, type TestServer } from "./support/test-server.ts";
 

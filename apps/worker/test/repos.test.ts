@@ -1,8 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { startGitDaemon, type GitDaemon } from "@oz/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   commandRun,
@@ -15,65 +11,26 @@ import {
   type TestPlatform,
 } from "./support/platform.ts";
 
-/** Sandboxes reach the host at the Docker bridge's gateway; the git daemon listens there only. */
-const BRIDGE_GATEWAY = "172.17.0.1";
-
 let platform: TestPlatform;
-let root: string;
-let daemon: ChildProcess;
+let git: GitDaemon;
 let repoUrl: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), "oz-git-"));
-  const work = join(root, "work");
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: work, stdio: "pipe" });
-  execFileSync("git", ["init", "-q", "-b", "main", work]);
-  git("config", "user.email", "test@example.com");
-  git("config", "user.name", "Test");
-  await writeFile(join(work, "README.md"), "# demo repo\n");
-  git("add", ".");
-  git("commit", "-q", "-m", "first commit");
-  git("checkout", "-q", "-b", "feature");
-  await writeFile(join(work, "FEATURE.txt"), "only on the feature branch\n");
-  git("add", ".");
-  git("commit", "-q", "-m", "feature commit");
-  execFileSync("git", ["clone", "-q", "--bare", work, join(root, "demo.git")]);
-
-  const port = await freePort();
-  daemon = spawn(
-    "git",
-    [
-      "daemon",
-      "--export-all",
-      "--reuseaddr",
-      `--base-path=${root}`,
-      `--listen=${BRIDGE_GATEWAY}`,
-      `--port=${port}`,
-      root,
-    ],
-    {
-      stdio: "ignore",
-    },
+  // Listens on the Docker bridge's gateway only, where sandboxes reach the host.
+  git = await startGitDaemon();
+  await git.commit("demo", { "README.md": "# demo repo\n" }, { message: "first commit" });
+  await git.commit(
+    "demo",
+    { "FEATURE.txt": "only on the feature branch\n" },
+    { branch: "feature", message: "feature commit" },
   );
-  repoUrl = `git://${BRIDGE_GATEWAY}:${port}/demo.git`;
-  await new Promise((r) => setTimeout(r, 300));
+  repoUrl = git.url("demo");
   platform = await startTestPlatform();
 });
 afterAll(async () => {
   await platform?.close();
-  daemon?.kill();
-  await rm(root, { recursive: true, force: true });
+  await git?.close();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("an environment's repositories", () => {
   it("are cloned at the configured branch; setup and the agent work in the checkout", async () => {

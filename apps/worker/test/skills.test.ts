@@ -1,7 +1,6 @@
 import { loadModelCatalogue } from "@oz/llm";
-import { startFakeLlm, type FakeLlm } from "@oz/testing";
+import { startFakeLlm, startGitDaemon, type FakeLlm, type GitDaemon } from "@oz/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startGitDaemon, type GitDaemon } from "../../api/test/support/git-daemon.ts";
 import {
   call,
   createEnvironment,

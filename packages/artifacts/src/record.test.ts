@@ -4,21 +4,21 @@ import { join } from "node:path";
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDirBlobStore } from "@oz/blobs";
-import { newUid, newUuid } from "@oz/db";
-import { createTestDatabase, insertRunRow, type TestDatabase } from "@oz/testing";
+import { newUuid } from "@oz/db";
+import { createTestDatabase, insertRunRow, insertTeamRow, type TestDatabase } from "@oz/testing";
 import { listRunArtifacts } from "./list.ts";
 import { artifactStorageKey, recordFileArtifact, recordPlanArtifact } from "./record.ts";
 
 let database: TestDatabase;
 let blobDir: string;
 let blobs: LocalDirBlobStore;
-const teamId = newUid();
+let teamId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   blobDir = await mkdtemp(join(tmpdir(), "oz-artifacts-"));
   blobs = new LocalDirBlobStore(blobDir);
-  await database.db.team.create({ data: { id: teamId, name: "acme" } });
+  teamId = await insertTeamRow(database.db);
 });
 afterAll(async () => {
   await database.drop();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Scope, Timestamp, UserProfile } from "./common.ts";
 import { RunState } from "./enums.ts";
+import { SecretName } from "./secrets.ts";
 
 // Contract §3.6 plus our own create/update bodies, shaped like the CLI's `oz environment` flags.
 
@@ -71,10 +72,6 @@ export const ListEnvironmentsQuery = z.object({
 export const AgentListEnvironmentsResponse = z
   .object({ environments: z.array(CloudEnvironment) })
   .meta({ id: "AgentListEnvironmentsResponse" });
-
-const SecretName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names must be valid environment variable names");
 
 const EnvironmentName = z.string().trim().min(1, "name is required").max(100, "name may be at most 100 characters");
 const Description = z.string().max(240, "description may be at most 240 characters");

@@ -6,17 +6,9 @@ import type { SandboxSpec } from "./port.ts";
 /** The image sandbox tests run in: OZ_TEST_IMAGE, or the busybox image scripts/build-test-images.sh makes. */
 export const TEST_IMAGE = process.env.OZ_TEST_IMAGE ?? "oz-test/busybox:latest";
 
-/**
- * A provider and a worker id of the calling test file's own: every sandbox its tests create carries that
- * worker id, and is removed after each test, so no test leaves a container behind or sees another file's.
- */
-export function useTestSandboxes() {
-  const provider = new DockerSandboxProvider();
-  const workerId = `test-worker-${randomUUID()}`;
-  /** A second worker, for tests about telling workers' sandboxes apart. */
-  const otherWorkerId = `${workerId}-other`;
-
-  const spec = (overrides: Partial<SandboxSpec> = {}): SandboxSpec => ({
+/** A sandbox for a test: a fresh run id, the test team, the test image; `overrides` win. */
+export function testSandboxSpec(workerId: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
+  return {
     runId: randomUUID(),
     teamId: "test-team",
     workerId,
@@ -26,7 +18,22 @@ export function useTestSandboxes() {
     resources: { cpus: 1, memoryMb: 256, pidsLimit: 128 },
     workdir: "/workspace",
     ...overrides,
-  });
+  };
+}
+
+/**
+ * A provider and a worker id of the calling test file's own: every sandbox its tests create carries that
+ * worker id, and is removed after each test, so no test leaves a container behind or sees another file's.
+ * `defaults` are the file's own choices (network, resources, image) over {@link testSandboxSpec}'s.
+ */
+export function useTestSandboxes(defaults: Partial<SandboxSpec> = {}) {
+  const provider = new DockerSandboxProvider();
+  const workerId = `test-worker-${randomUUID()}`;
+  /** A second worker, for tests about telling workers' sandboxes apart. */
+  const otherWorkerId = `${workerId}-other`;
+
+  const spec = (overrides: Partial<SandboxSpec> = {}): SandboxSpec =>
+    testSandboxSpec(workerId, { ...defaults, ...overrides });
 
   afterEach(async () => {
     const leftovers = [...(await provider.list({ workerId })), ...(await provider.list({ workerId: otherWorkerId }))];

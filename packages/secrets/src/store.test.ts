@@ -1,24 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newUid } from "@oz/db";
 import { ApiError } from "@oz/errors";
-import { createTestDatabase, type TestDatabase } from "@oz/testing";
+import { createTestDatabase, insertTeamRow, type TestDatabase } from "@oz/testing";
 import { createSecretBox, SecretDecryptionError } from "./secret-box.ts";
 import { createSecret, deleteSecret, listSecrets, loadSecretsForRun, MissingSecretsError, putSecret } from "./store.ts";
 
 let database: TestDatabase;
 const box = createSecretBox(randomBytes(32));
-const teamId = newUid();
-const otherTeamId = newUid();
+let teamId: string;
+let otherTeamId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await database.db.team.createMany({
-    data: [
-      { id: teamId, name: "acme" },
-      { id: otherTeamId, name: "globex" },
-    ],
-  });
+  teamId = await insertTeamRow(database.db, "acme");
+  otherTeamId = await insertTeamRow(database.db, "globex");
 });
 afterAll(() => database.drop());
 

@@ -6,6 +6,7 @@ export {
   parseSkillSpec,
   skillId,
   skillNameFromPath,
+  skillNameFromSpec,
   type SkillSpec,
 } from "./skill-spec.ts";
 export { parseSkillFile, type SkillFile } from "./skill-file.ts";

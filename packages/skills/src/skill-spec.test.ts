@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { candidatePaths, isDiscoverableSkillPath, parseSkillSpec, skillNameFromPath } from "./skill-spec.ts";
+import {
+  candidatePaths,
+  isDiscoverableSkillPath,
+  parseSkillSpec,
+  skillNameFromPath,
+  skillNameFromSpec,
+} from "./skill-spec.ts";
 
 describe("skill specs", () => {
   it("reads the four forms of the contract", () => {
@@ -42,5 +48,12 @@ describe("skill specs", () => {
   it("names a skill after its folder", () => {
     expect(skillNameFromPath(".claude/skills/deploy/SKILL.md")).toBe("deploy");
     expect(skillNameFromPath("docs/release.md")).toBe("release");
+  });
+
+  it("names the skill a spec names", () => {
+    expect(skillNameFromSpec("acme/web:.claude/skills/deploy/SKILL.md")).toBe("deploy");
+    expect(skillNameFromSpec("web:deploy")).toBe("deploy");
+    expect(skillNameFromSpec("acme/web:docs/release.md")).toBe("release");
+    expect(skillNameFromSpec("web:")).toBe("web:");
   });
 });

@@ -66,3 +66,11 @@ export function skillNameFromPath(path: string): string {
   if (last.toLowerCase() === SKILL_FILE_NAME.toLowerCase() && parts.length >= 2) return parts.at(-2)!;
   return last.replace(/\.md$/i, "");
 }
+
+/**
+ * The human name of the skill a spec names: `owner/repo:.claude/skills/deploy/SKILL.md` → `deploy`,
+ * `repo:deploy` → `deploy`, `owner/repo:docs/release.md` → `release`; the spec itself when that leaves nothing.
+ */
+export function skillNameFromSpec(spec: string): string {
+  return skillNameFromPath(spec.slice(spec.indexOf(":") + 1)) || spec;
+}

@@ -9,8 +9,8 @@ import {
 } from "@oz/contract";
 import type { Agent } from "@oz/db";
 import { invalid } from "@oz/errors";
+import { skillNameFromSpec } from "@oz/skills";
 import { z } from "zod";
-import { skillName } from "./run-title.ts";
 
 /** What a cloud agent contributes to the runs it executes (contract §3.3, §3.10.1). */
 export type AgentDefaults = Pick<
@@ -42,7 +42,7 @@ export function resolveRunConfig(params: AgentRunParams, agent?: AgentDefaults):
   const agentHarness = parseStored(Harness, agent?.harness);
 
   return compact({
-    name: nonEmpty(requested.name) ?? (skills.skillSpec ? skillName(skills.skillSpec) : undefined),
+    name: nonEmpty(requested.name) ?? (skills.skillSpec ? skillNameFromSpec(skills.skillSpec) : undefined),
     base_prompt: nonEmpty(requested.base_prompt) ?? nonEmpty(agent?.prompt),
     model_id: nonEmpty(requested.model_id) ?? nonEmpty(agent?.baseModel),
     environment_id: nonEmpty(requested.environment_id) ?? nonEmpty(agent?.environmentId),

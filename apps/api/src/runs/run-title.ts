@@ -1,17 +1,6 @@
-const MAX_TITLE_CHARS = 80;
+import { skillNameFromSpec } from "@oz/skills";
 
-/**
- * The human name of a skill from its spec: `owner/repo:.claude/skills/deploy/SKILL.md` → `deploy`,
- * `repo:deploy` → `deploy`, `owner/repo:docs/release.md` → `release`.
- */
-export function skillName(spec: string): string {
-  const path = spec.slice(spec.indexOf(":") + 1);
-  const parts = path.split("/").filter(Boolean);
-  const last = parts.at(-1) ?? path;
-  const parent = parts.at(-2);
-  if (/^skill\.md$/i.test(last) && parent) return parent;
-  return last.replace(/\.md$/i, "") || spec;
-}
+const MAX_TITLE_CHARS = 80;
 
 /**
  * The title a run gets when the caller gives none: the prompt's first non-empty line (whitespace collapsed,
@@ -25,7 +14,7 @@ export function runTitle(input: { title?: string | null; prompt: string; skillSp
     .map((line) => line.replace(/\s+/g, " ").trim())
     .find(Boolean);
   if (firstLine) return truncate(firstLine, MAX_TITLE_CHARS);
-  if (input.skillSpec) return skillName(input.skillSpec);
+  if (input.skillSpec) return skillNameFromSpec(input.skillSpec);
   return "Continued conversation";
 }
 

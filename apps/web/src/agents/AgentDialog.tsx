@@ -1,29 +1,30 @@
 import { HarnessType, type AgentResponse } from "@oz/contract";
 import { useState } from "react";
-import { useEnvironments, useSaveAgent } from "../api/resources.ts";
+import { useSaveAgent } from "../api/resources.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import { DialogForm, useFormFields } from "../components/DialogForm.tsx";
 import { Field } from "../components/Field.tsx";
-import { ProblemMessage } from "../components/ProblemMessage.tsx";
+import { EnvironmentOptions } from "../environments/EnvironmentOptions.tsx";
 import { agentFormOf, agentProblem, agentRequestOf, EMPTY_AGENT, type AgentForm } from "./agent-form.ts";
 
 export function AgentDialog({ agent, onClose }: { agent?: AgentResponse; onClose: () => void }) {
-  const environments = useEnvironments();
   const save = useSaveAgent();
-  const [form, setForm] = useState<AgentForm>(agent ? agentFormOf(agent) : EMPTY_AGENT);
+  const [form, set] = useFormFields<AgentForm>(agent ? agentFormOf(agent) : EMPTY_AGENT);
   const [touched, setTouched] = useState(false);
-  const set = (patch: Partial<AgentForm>) => setForm({ ...form, ...patch });
   const problem = agentProblem(form);
 
   return (
     <Dialog title={agent ? `Edit ${agent.name}` : "New agent"} onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <DialogForm
+        onSubmit={() => {
           setTouched(true);
           if (problem) return;
           save.mutate({ uid: agent?.uid, body: agentRequestOf(form, Boolean(agent)) }, { onSuccess: onClose });
         }}
+        onCancel={onClose}
+        problem={touched ? problem : null}
+        submission={save}
+        submitLabel={agent ? "Save" : "Create agent"}
       >
         <Field label="Name">
           <input value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Nightly triage" />
@@ -66,24 +67,10 @@ export function AgentDialog({ agent, onClose }: { agent?: AgentResponse; onClose
         <Field label="Default environment">
           <select value={form.environmentId} onChange={(e) => set({ environmentId: e.target.value })}>
             <option value="">None</option>
-            {environments.data?.map((env) => (
-              <option key={env.uid} value={env.uid}>
-                {env.config.name}
-              </option>
-            ))}
+            <EnvironmentOptions />
           </select>
         </Field>
-        {touched && problem && <p className="form-error">{problem}</p>}
-        {save.isError && <ProblemMessage error={save.error} />}
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={save.isPending}>
-            {agent ? "Save" : "Create agent"}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }

@@ -2,8 +2,8 @@ import type { CloudEnvironment } from "@oz/contract";
 import { useState } from "react";
 import { useSaveEnvironment } from "../api/resources.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import { DialogForm, useFormFields } from "../components/DialogForm.tsx";
 import { Field } from "../components/Field.tsx";
-import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import {
   EMPTY_ENVIRONMENT,
   environmentFormOf,
@@ -13,21 +13,22 @@ import {
 
 export function EnvironmentDialog({ environment, onClose }: { environment?: CloudEnvironment; onClose: () => void }) {
   const save = useSaveEnvironment();
-  const [form, setForm] = useState<EnvironmentForm>(environment ? environmentFormOf(environment) : EMPTY_ENVIRONMENT);
+  const [form, set] = useFormFields<EnvironmentForm>(environment ? environmentFormOf(environment) : EMPTY_ENVIRONMENT);
   const [problem, setProblem] = useState<string | null>(null);
-  const set = (patch: Partial<EnvironmentForm>) => setForm({ ...form, ...patch });
 
   return (
     <Dialog title={environment ? `Edit ${environment.config.name}` : "New environment"} onClose={onClose} wide>
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <DialogForm
+        onSubmit={() => {
           const result = environmentRequestOf(form);
           if ("problem" in result) return setProblem(result.problem);
           setProblem(null);
           save.mutate({ uid: environment?.uid, body: result.body }, { onSuccess: onClose });
         }}
+        onCancel={onClose}
+        problem={problem}
+        submission={save}
+        submitLabel={environment ? "Save" : "Create environment"}
       >
         <div className="grid-2">
           <Field label="Name">
@@ -106,17 +107,7 @@ export function EnvironmentDialog({ environment, onClose }: { environment?: Clou
             placeholder="GITHUB_TOKEN, NPM_TOKEN"
           />
         </Field>
-        {problem && <p className="form-error">{problem}</p>}
-        {save.isError && <ProblemMessage error={save.error} />}
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={save.isPending}>
-            {environment ? "Save" : "Create environment"}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }

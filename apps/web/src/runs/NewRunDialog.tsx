@@ -1,11 +1,12 @@
 import { HarnessType } from "@oz/contract";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { useAgents, useEnvironments } from "../api/resources.ts";
+import { useAgents } from "../api/resources.ts";
 import { useCreateRun } from "../api/runs.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import { DialogForm, useFormFields } from "../components/DialogForm.tsx";
 import { Field } from "../components/Field.tsx";
-import { ProblemMessage } from "../components/ProblemMessage.tsx";
+import { EnvironmentOptions } from "../environments/EnvironmentOptions.tsx";
 import { EMPTY_NEW_RUN, newRunProblem, runParamsOf, type NewRunForm } from "./new-run.ts";
 
 const HARNESS_LABEL: Record<string, string> = {
@@ -19,24 +20,24 @@ const HARNESS_LABEL: Record<string, string> = {
 /** Starts a run: a quick run as yourself by default, or as one of the team's cloud agents. */
 export function NewRunDialog({ onClose }: { onClose: () => void }) {
   const agents = useAgents();
-  const environments = useEnvironments();
   const create = useCreateRun();
   const navigate = useNavigate();
-  const [form, setForm] = useState<NewRunForm>(EMPTY_NEW_RUN);
+  const [form, set] = useFormFields<NewRunForm>(EMPTY_NEW_RUN);
   const [touched, setTouched] = useState(false);
-  const set = (patch: Partial<NewRunForm>) => setForm({ ...form, ...patch });
   const problem = newRunProblem(form);
 
   return (
     <Dialog title="New run" onClose={onClose} wide>
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <DialogForm
+        onSubmit={() => {
           setTouched(true);
           if (problem) return;
           create.mutate(runParamsOf(form), { onSuccess: (run) => void navigate(`/runs/${run.run_id}`) });
         }}
+        onCancel={onClose}
+        problem={touched ? problem : null}
+        submission={create}
+        submitLabel={create.isPending ? "Starting…" : "Start run"}
       >
         <Field label="Prompt">
           <textarea
@@ -61,11 +62,7 @@ export function NewRunDialog({ onClose }: { onClose: () => void }) {
           <Field label="Environment">
             <select value={form.environmentId} onChange={(e) => set({ environmentId: e.target.value })}>
               <option value="">{form.agentUid ? "The agent's default" : "None"}</option>
-              {environments.data?.map((env) => (
-                <option key={env.uid} value={env.uid}>
-                  {env.config.name}
-                </option>
-              ))}
+              <EnvironmentOptions />
             </select>
           </Field>
           <Field label="Harness">
@@ -112,17 +109,7 @@ export function NewRunDialog({ onClose }: { onClose: () => void }) {
             />
           </Field>
         </div>
-        {touched && problem && <p className="form-error">{problem}</p>}
-        {create.isError && <ProblemMessage error={create.error} />}
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={create.isPending}>
-            {create.isPending ? "Starting…" : "Start run"}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }

@@ -1,7 +1,8 @@
 import { RunSourceType } from "@oz/contract";
 import { Search, X } from "lucide-react";
-import { useEffect, useState } from "react";
-import { useAgents, useEnvironments, useMembers } from "../api/resources.ts";
+import { useEffect, useState, type ReactNode } from "react";
+import { useAgents, useMembers } from "../api/resources.ts";
+import { EnvironmentOptions } from "../environments/EnvironmentOptions.tsx";
 import { SOURCE_LABEL } from "./format.ts";
 import { hasActiveFilters, type RunFilters } from "./run-filters.ts";
 import { DISPLAY_STATUSES, STATUS_LABEL } from "./status.ts";
@@ -23,9 +24,51 @@ function useDebouncedCommit(value: string | undefined, commit: (v: string | unde
   return [draft, setDraft] as const;
 }
 
+/** A filter's <select>: its empty choice ("any") removes the filter. */
+function FilterSelect({
+  label,
+  value,
+  onChange,
+  children,
+}: {
+  label: string;
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+  children: ReactNode;
+}) {
+  return (
+    <select aria-label={label} value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)}>
+      {children}
+    </select>
+  );
+}
+
+function DateFilter({
+  caption,
+  label,
+  value,
+  onChange,
+}: {
+  caption: string;
+  label: string;
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <label className="date">
+      <span className="muted small">{caption}</span>
+      <input
+        type="date"
+        aria-label={label}
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value || undefined)}
+      />
+    </label>
+  );
+}
+
 export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onChange: (f: RunFilters) => void }) {
   const agents = useAgents();
-  const environments = useEnvironments();
   const members = useMembers();
   const set = (patch: Partial<RunFilters>) => onChange({ ...filters, ...patch });
   const [q, setQ] = useDebouncedCommit(filters.q, (v) => set({ q: v }));
@@ -64,10 +107,10 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
         </div>
       </div>
       <div className="filter-row">
-        <select
-          aria-label="Source"
-          value={filters.source ?? ""}
-          onChange={(e) => set({ source: (e.target.value || undefined) as RunFilters["source"] })}
+        <FilterSelect
+          label="Source"
+          value={filters.source}
+          onChange={(source) => set({ source: source as RunFilters["source"] })}
         >
           <option value="">Any source</option>
           {RunSourceType.options.map((s) => (
@@ -75,13 +118,9 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
               {SOURCE_LABEL[s] ?? s}
             </option>
           ))}
-        </select>
+        </FilterSelect>
         {filters.tab === "all" && (
-          <select
-            aria-label="Creator"
-            value={filters.creator ?? ""}
-            onChange={(e) => set({ creator: e.target.value || undefined })}
-          >
+          <FilterSelect label="Creator" value={filters.creator} onChange={(creator) => set({ creator })}>
             <option value="">Anyone</option>
             {members.data?.map((m) => (
               <option key={m.uid} value={m.uid}>
@@ -93,13 +132,9 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
                 {a.name} (agent)
               </option>
             ))}
-          </select>
+          </FilterSelect>
         )}
-        <select
-          aria-label="Agent"
-          value={filters.agent ?? ""}
-          onChange={(e) => set({ agent: e.target.value || undefined })}
-        >
+        <FilterSelect label="Agent" value={filters.agent} onChange={(agent) => set({ agent })}>
           <option value="">Any agent</option>
           {agents.data?.map((a) => (
             <option key={a.uid} value={a.uid}>
@@ -111,20 +146,12 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
               Quick run by {m.display_name}
             </option>
           ))}
-        </select>
-        <select
-          aria-label="Environment"
-          value={filters.environment ?? ""}
-          onChange={(e) => set({ environment: e.target.value || undefined })}
-        >
+        </FilterSelect>
+        <FilterSelect label="Environment" value={filters.environment} onChange={(environment) => set({ environment })}>
           <option value="">Any environment</option>
           <option value="empty-environment">No environment</option>
-          {environments.data?.map((env) => (
-            <option key={env.uid} value={env.uid}>
-              {env.config.name}
-            </option>
-          ))}
-        </select>
+          <EnvironmentOptions />
+        </FilterSelect>
         <input
           className="narrow"
           placeholder="Config name"
@@ -132,24 +159,8 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
-        <label className="date">
-          <span className="muted small">From</span>
-          <input
-            type="date"
-            aria-label="Created from"
-            value={filters.from ?? ""}
-            onChange={(e) => set({ from: e.target.value || undefined })}
-          />
-        </label>
-        <label className="date">
-          <span className="muted small">To</span>
-          <input
-            type="date"
-            aria-label="Created to"
-            value={filters.to ?? ""}
-            onChange={(e) => set({ to: e.target.value || undefined })}
-          />
-        </label>
+        <DateFilter caption="From" label="Created from" value={filters.from} onChange={(from) => set({ from })} />
+        <DateFilter caption="To" label="Created to" value={filters.to} onChange={(to) => set({ to })} />
         {hasActiveFilters(filters) && (
           <button
             type="button"

@@ -1,12 +1,12 @@
 import type { NewRunEvent } from "@oz/contract";
 import { CappedText } from "../oz/capped-text.ts";
 import type { Harness, HarnessContext, HarnessOutcome } from "../port.ts";
+import { redactEvent, redactorWith } from "../redaction.ts";
 import type { CliAgent } from "./cli-agent.ts";
 import { runInstructions } from "./instructions.ts";
 import { resolveAuthKey } from "./auth-key.ts";
 import { createLineSplitter } from "./line-splitter.ts";
 import { prepareCliSandbox } from "./prepare-sandbox.ts";
-import { redactEvent } from "./redact-event.ts";
 import { cliOutcome, requestUsage } from "./cli-outcome.ts";
 import { jsonLine } from "./stream-parser.ts";
 
@@ -38,10 +38,7 @@ export async function runCliAgent(
   const auth = await resolveAuthKey(agent, ctx);
   if ("outcome" in auth) return auth.outcome;
   const { key } = auth;
-  const redact = (text: string) => {
-    const redacted = ctx.redact ? ctx.redact(text) : text;
-    return key && key.length >= 4 ? redacted.replaceAll(key, "[REDACTED]") : redacted;
-  };
+  const redact = redactorWith(ctx.redact, key);
 
   const mcpServers = config.mcp_servers ?? {};
   const shared = Object.keys(mcpServers).find((name) => mcpServers[name]!.warp_id !== undefined);

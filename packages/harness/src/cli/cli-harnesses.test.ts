@@ -1,7 +1,7 @@
 import { startFakeLlm, type FakeLlm } from "@oz/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bundleNotesServer } from "../oz/test-support/mcp-notes-bundle.ts";
-import { SHELL_IMAGE } from "../oz/test-support/test-images.ts";
+import { TEST_IMAGE } from "@oz/sandbox/testing";
 import { selectHarness } from "../select-harness.ts";
 import type { Harness } from "../port.ts";
 import { cliTestRun, FAKE_PROVIDER_KEY, MODELS, type CliTestRunOptions } from "./test-support/cli-run.ts";
@@ -197,7 +197,7 @@ describe("a third-party harness run", () => {
   );
 
   it("fails environment_setup_failed when the environment's image has no such CLI", async () => {
-    const run = cliTestRun("codex", { sandbox: await sandboxes.create(SHELL_IMAGE), fake, gateway });
+    const run = cliTestRun("codex", { sandbox: await sandboxes.create(TEST_IMAGE), fake, gateway });
 
     expect(await harnessFor("codex").run(run.ctx)).toEqual({
       state: "FAILED",
@@ -209,7 +209,7 @@ describe("a third-party harness run", () => {
 
   it("fails external_authentication_required when the harness's auth secret does not exist", async () => {
     const run = cliTestRun("gemini", {
-      sandbox: await sandboxes.create(SHELL_IMAGE),
+      sandbox: await sandboxes.create(TEST_IMAGE),
       fake,
       gateway,
       config: { harness_auth_secrets: { gemini_auth_secret_name: "NO_SUCH_SECRET" } },

@@ -1,10 +1,11 @@
 import { startFakeLlm, type FakeLlm, type FakeLlmRequest } from "@oz/testing";
+import { useTestSandboxes } from "@oz/sandbox/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ozHarness } from "./oz-harness.ts";
-import { useSandboxes } from "./test-support/sandboxes.ts";
 import { testRun } from "./test-support/run-context.ts";
+import { OZ_SANDBOX } from "./test-support/oz-sandbox.ts";
 
-const sandboxes = useSandboxes();
+const sandboxes = useTestSandboxes(OZ_SANDBOX);
 let fake: FakeLlm;
 beforeAll(async () => {
   fake = await startFakeLlm({ apiKey: "sk-test-key" });

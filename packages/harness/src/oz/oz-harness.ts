@@ -1,5 +1,6 @@
 import { inferenceUsage, type LlmProviderError, type ModelEntry } from "@oz/llm";
 import type { Harness, HarnessContext, HarnessOutcome } from "../port.ts";
+import { redactorWith } from "../redaction.ts";
 import { buildInstructions } from "./instructions.ts";
 import { DEFAULT_TOOL_LOOP_LIMITS } from "./limits.ts";
 import { connectMcpServers, McpServerStartError } from "./mcp/mcp-servers.ts";
@@ -19,10 +20,7 @@ export const ozHarness: Harness = {
     const selected = await selectModel(ctx);
     if ("outcome" in selected) return selected.outcome;
     const { entry, client, apiKey } = selected;
-    const redact = (text: string) => {
-      const redacted = ctx.redact ? ctx.redact(text) : text;
-      return apiKey && apiKey.length >= 4 ? redacted.replaceAll(apiKey, "[REDACTED]") : redacted;
-    };
+    const redact = redactorWith(ctx.redact, apiKey);
 
     let mcp;
     try {

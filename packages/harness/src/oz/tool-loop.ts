@@ -10,6 +10,7 @@ import {
 } from "@oz/llm";
 import { z } from "zod";
 import type { ConversationStore, FollowupSource } from "../port.ts";
+import { redactDeep, redactEvent } from "../redaction.ts";
 import { defineTool, type AgentTool } from "./agent-tool.ts";
 import { closeDanglingToolCalls } from "./conversation-history.ts";
 import type { ToolLoopLimits } from "./limits.ts";
@@ -206,18 +207,4 @@ function toolCallEvent(call: ToolCall, turn: number): NewRunEvent {
     type: "tool_call",
     payload: { call_id: call.id, name: call.name, arguments: typeof args === "string" ? call.arguments : args, turn },
   };
-}
-
-/** Every string in an event's payload, however deep, goes through the redactor. */
-function redactEvent(event: NewRunEvent, redact: (text: string) => string): NewRunEvent {
-  return { ...event, payload: redactDeep(event.payload, redact) } as NewRunEvent;
-}
-
-function redactDeep<T>(value: T, redact: (text: string) => string): T {
-  if (typeof value === "string") return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redact)) as T;
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T;
-  }
-  return value;
 }

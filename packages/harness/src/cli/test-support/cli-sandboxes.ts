@@ -1,30 +1,21 @@
 import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { DockerSandboxProvider, type Sandbox } from "@oz/sandbox";
-import { afterEach } from "vitest";
+import type { DockerSandboxProvider, Sandbox, SandboxSpec } from "@oz/sandbox";
+import { testSandboxSpec, useTestSandboxes } from "@oz/sandbox/testing";
 
-/** Sandboxes on the bridge network (the CLI must reach the fake provider on the host); removed after each test. */
+/** On the bridge network (the CLI must reach the fake provider on the host), with room for a Node CLI. */
+const CLI_SANDBOX = {
+  network: "bridge",
+  resources: { cpus: 2, memoryMb: 2048, pidsLimit: 512 },
+} satisfies Partial<SandboxSpec>;
+
+/** CLI sandboxes for a test file, removed after each test. */
 export function useCliSandboxes() {
-  const provider = new DockerSandboxProvider();
-  const workerId = `test-cli-harness-${randomUUID()}`;
-  afterEach(async () => {
-    const leftovers = await provider.list({ workerId });
-    await Promise.all(leftovers.map((sandbox) => provider.remove(sandbox.id)));
-  });
-  return { create: (image: string) => createCliSandbox(provider, workerId, image) };
+  const sandboxes = useTestSandboxes(CLI_SANDBOX);
+  return { create: (image: string) => sandboxes.create({ image }) };
 }
 
 export function createCliSandbox(provider: DockerSandboxProvider, workerId: string, image: string): Promise<Sandbox> {
-  return provider.create({
-    runId: randomUUID(),
-    teamId: "test-team",
-    workerId,
-    image,
-    env: {},
-    network: "bridge",
-    resources: { cpus: 2, memoryMb: 2048, pidsLimit: 512 },
-    workdir: "/workspace",
-  });
+  return provider.create(testSandboxSpec(workerId, { ...CLI_SANDBOX, image }));
 }
 
 /**

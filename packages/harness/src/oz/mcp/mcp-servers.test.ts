@@ -1,13 +1,14 @@
 import { startFakeLlm, type FakeLlm } from "@oz/testing";
+import { useTestSandboxes } from "@oz/sandbox/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ozHarness } from "../oz-harness.ts";
 import { startHttpMcpServer } from "../test-support/mcp-http-server.ts";
 import { bundleNotesServer } from "../test-support/mcp-notes-bundle.ts";
 import { testRun } from "../test-support/run-context.ts";
-import { useSandboxes } from "../test-support/sandboxes.ts";
 import { NODE_IMAGE } from "../test-support/test-images.ts";
+import { OZ_SANDBOX } from "../test-support/oz-sandbox.ts";
 
-const sandboxes = useSandboxes();
+const sandboxes = useTestSandboxes(OZ_SANDBOX);
 let fake: FakeLlm;
 let notesServer: string;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ const LIST_PROCESSES = "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' <\"$f\"; 
 
 describe("MCP servers of the oz agent", () => {
   it("runs a stdio server inside the sandbox and offers its tools to the model", async () => {
-    const sandbox = await sandboxes.create(NODE_IMAGE);
+    const sandbox = await sandboxes.create({ image: NODE_IMAGE });
     await sandbox.writeFile("/home/agent/notes-server.mjs", notesServer);
     await sandbox.writeFile("/workspace/marker.txt", "written inside the sandbox\n");
     const before = fake.requests.length;

@@ -15,8 +15,11 @@ export interface GitDaemon {
   url(name: string): string;
   /** Where the repository lives on this machine. */
   dir(name: string): string;
-  /** Creates the repository, or adds a commit to it, with these files (path → content). */
-  commit(name: string, files: Record<string, string>): Promise<void>;
+  /**
+   * Creates the repository, or adds a commit to it, with these files (path → content), on `branch` (default
+   * `main`; a new branch starts from the current one, and the repository's HEAD stays on it).
+   */
+  commit(name: string, files: Record<string, string>, options?: { branch?: string; message?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,16 +65,24 @@ export async function startGitDaemon(host = DOCKER_HOST_ADDRESS): Promise<GitDae
   return {
     url,
     dir: (name) => join(base, name),
-    async commit(name, files) {
+    async commit(name, files, { branch = "main", message = "update" } = {}) {
       const dir = join(base, name);
       await mkdir(dir, { recursive: true });
       await git(dir, "init", "--quiet", "--initial-branch=main");
+      const current = (await git(dir, "symbolic-ref", "--short", "HEAD")).stdout.trim();
+      if (branch !== current) {
+        const exists = await git(dir, "rev-parse", "--verify", "--quiet", `refs/heads/${branch}`).then(
+          () => true,
+          () => false,
+        );
+        await git(dir, "switch", "--quiet", ...(exists ? [branch] : ["--create", branch]));
+      }
       for (const [path, content] of Object.entries(files)) {
         await mkdir(dirname(join(dir, path)), { recursive: true });
         await writeFile(join(dir, path), content);
       }
       await git(dir, "add", "--all");
-      await git(dir, "commit", "--quiet", "--allow-empty", "-m", "update");
+      await git(dir, "commit", "--quiet", "--allow-empty", "-m", message);
     },
     async close() {
       daemon.kill();
