@@ -3,6 +3,7 @@ import { CappedText } from "../oz/capped-text.ts";
 import type { Harness, HarnessContext, HarnessOutcome } from "../port.ts";
 import { redactEvent, redactorWith } from "../redaction.ts";
 import type { CliAgent } from "./cli-agent.ts";
+import { recordExchange, renderEarlierConversation } from "./conversation.ts";
 import { runInstructions } from "./instructions.ts";
 import { resolveAuthKey } from "./auth-key.ts";
 import { createLineSplitter } from "./line-splitter.ts";
@@ -52,11 +53,12 @@ export async function runCliAgent(
 
   const prepared = await prepareCliSandbox(ctx, agent);
   if ("outcome" in prepared) return prepared.outcome;
+  const earlier = (await ctx.conversation?.load()) ?? [];
   const invocation = agent.invocation({
     config,
     configDir: prepared.configDir,
     environment: prepared.environment,
-    instructions: runInstructions(config.base_prompt, ctx.basePrompt),
+    instructions: runInstructions(config.base_prompt, ctx.basePrompt, renderEarlierConversation(earlier)),
     mcpServers,
   });
   for (const [path, content] of Object.entries(invocation.files)) await ctx.sandbox.writeFile(path, content);
@@ -140,7 +142,9 @@ export async function runCliAgent(
     return { state: "FAILED", errorCode: "environment_setup_failed", message: redact(parser.mcpFailure) };
   }
   const outcome = cliOutcome(agent, secret.setting, parser.result, result, redact(stderr.toString().trim()));
-  return { ...outcome, message: redact(outcome.message), ...(usage && { usage }) };
+  const message = redact(outcome.message);
+  await recordExchange(ctx.conversation, earlier, redact(ctx.run.prompt), message);
+  return { ...outcome, message, ...(usage && { usage }) };
 }
 
 const note = (message: string): NewRunEvent => ({ type: "harness", payload: { message } });

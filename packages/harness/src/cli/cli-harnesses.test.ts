@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bundleNotesServer } from "../oz/test-support/mcp-notes-bundle.ts";
 import { TEST_IMAGE } from "@oz/sandbox/testing";
 import { selectHarness } from "../select-harness.ts";
-import type { Harness } from "../port.ts";
+import type { ChatMessage } from "@oz/llm";
+import type { ConversationStore, Harness } from "../port.ts";
 import { cliTestRun, FAKE_PROVIDER_KEY, MODELS, type CliTestRunOptions } from "./test-support/cli-run.ts";
 import { dockerBridgeGateway, useCliSandboxes } from "./test-support/cli-sandboxes.ts";
 import { cliImage } from "./test-support/harness-images.ts";
@@ -118,6 +119,34 @@ describe.each(["claude", "codex", "gemini"] as const)("the %s harness", (cli) =>
       expect(outcome.state).toBe("FAILED");
       expect(outcome.errorCode).toBe("environment_setup_failed");
       expect(outcome.message).toMatch(/^MCP server "broken" failed to start/);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "continues the run's conversation in a follow-up's new execution, though the CLI itself starts fresh",
+    async () => {
+      const saved: ChatMessage[][] = [];
+      const conversation: ConversationStore = {
+        load: async () => saved.at(-1) ?? [],
+        save: async (messages) => void saved.push([...messages]),
+      };
+      fake.script(
+        { text: "Noted: the word is lighthouse.", usage: USAGE },
+        { text: "It was lighthouse.", usage: USAGE },
+      );
+      const first = await runOf(cli, { prompt: "Remember the word lighthouse.", conversation });
+      expect(await harnessFor(cli).run(first.ctx)).toMatchObject({ state: "SUCCEEDED" });
+
+      const followup = await runOf(cli, { prompt: "Which word did I ask you to remember?", conversation });
+      expect(await harnessFor(cli).run(followup.ctx)).toMatchObject({
+        state: "SUCCEEDED",
+        message: "It was lighthouse.",
+      });
+      const second = JSON.stringify(fake.requests.at(-1)!.body);
+      expect(second).toContain("Remember the word lighthouse.");
+      expect(second).toContain("Noted: the word is lighthouse.");
+      expect(saved.at(-1)!.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
     },
     E2E_TIMEOUT,
   );

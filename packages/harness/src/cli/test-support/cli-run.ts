@@ -5,6 +5,7 @@ import { claudeAgent } from "../../claude/claude-agent.ts";
 import { codexAgent } from "../../codex/codex-agent.ts";
 import { geminiAgent } from "../../gemini/gemini-agent.ts";
 import { testRun, type TestRun } from "../../oz/test-support/run-context.ts";
+import type { ConversationStore } from "../../port.ts";
 import type { CliAgent } from "../cli-agent.ts";
 import type { CliName } from "./scenarios.ts";
 
@@ -43,6 +44,8 @@ export interface CliTestRunOptions {
   secrets?: Record<string, string>;
   /** Variables on top of the base URL one. */
   env?: Record<string, string>;
+  /** The run's conversation across executions (follow-ups). */
+  conversation?: ConversationStore;
 }
 
 /** A harness context the way the worker builds one, for a run of `cli` against the fake provider. */
@@ -57,6 +60,9 @@ export function cliTestRun(cli: CliName, options: CliTestRunOptions): TestRun {
       ...options.config,
     },
     secrets: { AGENT_KEY: FAKE_PROVIDER_KEY, ...options.secrets },
-    overrides: { env: { ...baseUrlEnv(cli, options.fake, options.gateway), ...options.env } },
+    overrides: {
+      env: { ...baseUrlEnv(cli, options.fake, options.gateway), ...options.env },
+      ...(options.conversation && { conversation: options.conversation }),
+    },
   });
 }
