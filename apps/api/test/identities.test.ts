@@ -48,8 +48,7 @@ describe("creating a cloud agent", () => {
       key: admin,
       body: { name: "web", docker_image: "node:24" },
     });
-    const res = await createAgent({
-      name: "Builder",
+    const fields = {
       description: "builds things",
       prompt: "be careful",
       agent_type: "IMPLEMENT",
@@ -67,27 +66,10 @@ describe("creating a cloud agent", () => {
         attached_stores: [{ uid: "m1", access: "read_only", instructions: "docs" }],
         auto_memory: { enabled: false },
       },
-    });
+    };
+    const res = await createAgent({ name: "Builder", ...fields });
     expect(res.status, res.text).toBe(200);
-    expect(res.json).toMatchObject({
-      description: "builds things",
-      prompt: "be careful",
-      agent_type: "IMPLEMENT",
-      base_model: "gpt-5",
-      harness: { type: "oz" },
-      credential_strategy: "EXECUTOR",
-      default_runner_uid: "runner-1",
-      environment_id: env.json.uid,
-      factory_uid: "factory-1",
-      mcp_servers: { linear: { warp_id: "linear" } },
-      secrets: [{ name: "GH_TOKEN" }],
-      skills: ["acme/web:.claude/skills/deploy/SKILL.md"],
-      worker_host: "host-1",
-      memory: {
-        attached_stores: [{ uid: "m1", access: "read_only", instructions: "docs" }],
-        auto_memory: { enabled: false },
-      },
-    });
+    expect(res.json).toMatchObject({ ...fields, worker_host: "host-1" });
     const fetched = await call(server, "GET", `/agent/identities/${res.json.uid}`, { key: admin });
     expect(fetched.json).toEqual(res.json);
     await call(server, "DELETE", `/agent/identities/${res.json.uid}`, { key: admin });
