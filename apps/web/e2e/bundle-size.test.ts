@@ -29,7 +29,7 @@ it("keeps the JavaScript of the initial route within 300 KB gzipped", async () =
     if (path.startsWith("/assets/") && path.endsWith(".js")) scripts.add(path.slice("/assets/".length));
   });
   await fresh.goto(`${server.origin}/runs`);
-  await fresh.getByRole("heading", { name: "Runs" }).waitFor();
+  await fresh.getByRole("heading", { name: "Runs", exact: true }).waitFor();
   await fresh.waitForLoadState("networkidle");
 
   let total = 0;
