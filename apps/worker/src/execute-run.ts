@@ -5,7 +5,7 @@ import { selectHarness, type HarnessOutcome } from "@oz/harness";
 import { followupJobId, moveRun, queueFollowupExecution, statusMessage } from "@oz/runs";
 import type { RunQueues } from "@oz/queue";
 import { SandboxError, type Sandbox } from "@oz/sandbox";
-import type { Prisma, Run } from "@oz/db";
+import type { Environment, Prisma, Run } from "@oz/db";
 import type { StopReason } from "./active-runs.ts";
 import { collectArtifacts } from "./collect-artifacts.ts";
 import type { WorkerDeps } from "./deps.ts";
@@ -16,7 +16,6 @@ import { runConversation } from "./run-conversation.ts";
 import { loadRunSkills } from "./run-skills.ts";
 import { addUpUsage } from "./run-usage.ts";
 import { SANDBOX_PATHS } from "./settings.ts";
-import { shellQuote } from "./shell-quote.ts";
 
 export interface JobAttempt {
   /** This is BullMQ's last attempt: an infrastructure failure now ends the run instead of retrying it. */
@@ -49,10 +48,9 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
     runId,
     to: "PENDING",
     from: ["QUEUED"],
-    patch: { workerId, leaseExpiresAt: lease() },
+    patch: { workerId, leaseExpiresAt: lease(), attempts: { increment: 1 } },
   });
   if (!pending) return; // cancelled while queued, or another worker has it: nothing to do
-  await db.run.update({ where: { id: runId }, data: { attempts: { increment: 1 } } });
 
   const controller = deps.active.start(runId);
   const leaseKeeper = keepLease(db, {
@@ -108,27 +106,17 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
   };
 
   try {
-    const claimed = await moveRun(deps, { runId, to: "CLAIMED", workerId, patch: { leaseExpiresAt: lease() } });
+    // The environment and secrets are read while the claim is written: the queued run names them already.
+    const [claimed, setup] = await Promise.all([
+      moveRun(deps, { runId, to: "CLAIMED", workerId, patch: { leaseExpiresAt: lease() } }),
+      loadRunSetup(deps, pending),
+    ]);
     if (!claimed) return;
+    if ("failure" in setup) return await end(setup.failure);
+    const { environment, secrets } = setup;
     const config = claimed.agentConfig as AmbientAgentConfig;
     const harnessType: HarnessType = config.harness?.type ?? "oz";
     const harness = selectHarness(harnessType);
-
-    const environment = claimed.environmentId
-      ? await db.environment.findFirst({ where: { id: claimed.environmentId, teamId: claimed.teamId } })
-      : null;
-    if (claimed.environmentId && (!environment || environment.deletedAt)) {
-      return await end({
-        state: "FAILED",
-        errorCode: "resource_not_found",
-        message: `Environment ${claimed.environmentId} no longer exists.`,
-      });
-    }
-
-    const secrets = await loadRunSecrets(deps, claimed, environment?.secrets ?? []);
-    if ("missing" in secrets) {
-      return await end({ state: "FAILED", errorCode: "environment_setup_failed", message: secrets.missing });
-    }
 
     sandboxStartedAt = Date.now();
     sandbox = await deps.sandboxes.create({
@@ -143,6 +131,7 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
         pidsLimit: environment?.pidsLimit ?? settings.defaultResources.pidsLimit,
       },
       workdir: SANDBOX_PATHS.workspace,
+      directories: [SANDBOX_PATHS.artifacts],
       env: {
         ...secrets.values,
         OZ_RUN_ID: runId,
@@ -152,7 +141,9 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       },
     });
     if (controller.signal.aborted) await destroySandbox();
-    await db.run.updateMany({ where: { id: runId, workerId }, data: { isSandboxRunning: true } });
+    // Written alongside the preparation; the run only reads as INPROGRESS once it is.
+    const sandboxMarked = db.run.updateMany({ where: { id: runId, workerId }, data: { isSandboxRunning: true } });
+    sandboxMarked.catch(() => {});
 
     const outputFor = (step?: number) =>
       createOutputBuffer({
@@ -162,7 +153,6 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       });
     const emit = (events: Parameters<typeof deps.events.append>[1]) => deps.events.append(runId, events);
 
-    await sandbox.exec(`mkdir -p ${shellQuote(SANDBOX_PATHS.artifacts)}`, { signal: controller.signal });
     const plan = planPreparation((environment?.repos ?? []) as GithubRepo[], environment?.setupCommands ?? [], {
       githubUrl: settings.githubUrl,
       githubToken: secrets.values.GITHUB_TOKEN,
@@ -192,6 +182,7 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       });
     }
 
+    await sandboxMarked;
     const now = new Date();
     const started = await moveRun(deps, {
       runId,
@@ -241,13 +232,15 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
     leaseKeeper.stop();
     deps.active.finish(runId, controller);
     await destroySandbox();
-    await db.run
-      // Not a follow-up's next execution of the run that already holds a sandbox on this worker.
-      .updateMany({
-        where: { id: runId, workerId, state: { notIn: ["CLAIMED", "INPROGRESS", "BLOCKED"] } },
-        data: { isSandboxRunning: false },
-      })
-      .catch(() => {});
+    // An ending of this execution's own already said so; a cancel, the sweeper or a failure may not have.
+    if (!endedHere)
+      await db.run
+        // Not a follow-up's next execution of the run that already holds a sandbox on this worker.
+        .updateMany({
+          where: { id: runId, workerId, state: { notIn: ["CLAIMED", "INPROGRESS", "BLOCKED"] } },
+          data: { isSandboxRunning: false },
+        })
+        .catch(() => {});
   }
 
   /**
@@ -326,6 +319,24 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       message: `The run failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
     });
   }
+}
+
+type RunSetup = { environment: Environment | null; secrets: { values: Record<string, string> } } | { failure: Ending };
+
+/** The run's environment (if it has one) and the secret values its sandbox gets, or why the run cannot start. */
+async function loadRunSetup(deps: WorkerDeps, run: Run): Promise<RunSetup> {
+  const environment = run.environmentId
+    ? await deps.db.environment.findFirst({ where: { id: run.environmentId, teamId: run.teamId } })
+    : null;
+  if (run.environmentId && (!environment || environment.deletedAt)) {
+    const message = `Environment ${run.environmentId} no longer exists.`;
+    return { failure: { state: "FAILED", errorCode: "resource_not_found", message } };
+  }
+  const secrets = await loadRunSecrets(deps, run, environment?.secrets ?? []);
+  if ("missing" in secrets) {
+    return { failure: { state: "FAILED", errorCode: "environment_setup_failed", message: secrets.missing } };
+  }
+  return { environment, secrets };
 }
 
 async function loadRunSecrets(

@@ -1,8 +1,7 @@
 import type { GithubRepo, NewRunEvent } from "@oz/contract";
 import type { OutputBuffer } from "@oz/events";
-import type { Sandbox } from "@oz/sandbox";
+import { shellQuote, type Sandbox } from "@oz/sandbox";
 import { SANDBOX_PATHS } from "./settings.ts";
-import { shellQuote } from "./shell-quote.ts";
 
 export interface SetupStep {
   name: string;

@@ -16,7 +16,7 @@ type Side = (typeof ORDER)[number];
  * Issue 3: 100 no-op runs (`command: true`) end to end — created through the API, executed by a real worker at
  * concurrency 4, until every one has ended — against 100 bare dockerode create / start / wait / remove of the
  * same image, 4 at a time. For scale, 100 sandboxes made by the worker's own provider (hardened create + start,
- * exec `true`, remove; no API, queue or database): the floor of the exec-based design.
+ * `true` as the final command, remove; no API, queue or database): the sandbox layer's floor.
  */
 export const throughputBench: Benchmark = {
   name: "throughput",
@@ -44,7 +44,7 @@ export const throughputBench: Benchmark = {
       } else {
         await inParallel(async () => {
           const sandbox = await floor.create();
-          const { exitCode } = await sandbox.exec("true");
+          const { exitCode } = await sandbox.exec("true", { final: true });
           await sandbox.destroy();
           if (exitCode !== 0) throw new Error(`a sandbox's exec exited ${exitCode}`);
         });
@@ -62,7 +62,7 @@ export const throughputBench: Benchmark = {
       details: [
         `subject  API → worker (concurrency ${CONCURRENCY}) → SUCCEEDED: ${rate("S").toFixed(2)} runs/s (${RUNS} runs)`,
         `baseline bare create/start/wait/remove (concurrency ${CONCURRENCY}): ${rate("B").toFixed(2)} runs/s`,
-        `for scale, the sandbox alone (hardened create + start, exec true, remove; no API/queue/DB): ` +
+        `for scale, the sandbox alone (hardened create + start, final command true, remove; no API/queue/DB): ` +
           `${rate("F").toFixed(2)} runs/s = ${ratio(rate("F") / rate("B"))} of the baseline`,
       ],
     };

@@ -6,9 +6,10 @@ import { onCleanup } from "./cleanup.ts";
 import { TEST_IMAGE } from "./platform.ts";
 
 /**
- * Sandboxes exactly as the worker makes them (same provider, hardening and resources), with nothing else of
- * ours around them: no API, queue, database or events. What they cost is the floor of the exec-based design —
- * a run's process is exec'd into a running sandbox — against which the rest of the platform's cost is read.
+ * Sandboxes exactly as the worker makes them (same provider, hardening, directories and resources), with nothing
+ * else of ours around them: no API, queue, database or events. The command runs the way the command harness runs
+ * it (as the sandbox's final command, its main process): what that costs is the sandbox layer's floor, against
+ * which the rest of the platform's cost is read.
  */
 export function sandboxFloor() {
   const provider = new DockerSandboxProvider();
@@ -26,6 +27,7 @@ export function sandboxFloor() {
         network: "bridge",
         resources: defaultResources,
         workdir: SANDBOX_PATHS.workspace,
+        directories: [SANDBOX_PATHS.artifacts],
       }),
   };
 }

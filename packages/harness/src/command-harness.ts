@@ -22,6 +22,7 @@ export const commandHarness: Harness = {
       env: ctx.env,
       signal: ctx.signal,
       onOutput: ({ stream, text }) => output.write(stream, text),
+      final: true, // the sandbox is only read (artifacts) after the command: it may run as the main process
     });
     await output.close();
     await ctx.emit([

@@ -1,5 +1,8 @@
+import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
+import type Docker from "dockerode";
 import { extract, type Header } from "tar-stream";
+import { dockerStatusOf } from "./docker-errors.ts";
 
 export interface ArchiveEntry {
   header: Header;
@@ -25,4 +28,49 @@ export async function readFirstEntry(archive: NodeJS.ReadableStream): Promise<Ar
     (archive as Readable).destroy();
     entries.destroy();
   }
+}
+
+/**
+ * Regular files in a tar stream of one directory (getArchive of a directory: every entry's name starts with the
+ * directory's own name), with paths relative to that directory; at most `limit`. Links are not files here.
+ */
+export async function listArchiveFiles(
+  archive: NodeJS.ReadableStream,
+  limit: number,
+): Promise<{ path: string; size: number }[]> {
+  const entries = extract();
+  archive.on("error", (err: Error) => entries.destroy(err));
+  archive.pipe(entries as unknown as NodeJS.WritableStream);
+  const files: { path: string; size: number }[] = [];
+  try {
+    for await (const entry of entries) {
+      const { type, name, size } = entry.header;
+      const path = name.slice(name.indexOf("/") + 1);
+      if (type === "file" && name.includes("/") && path.length > 0) files.push({ path, size: size ?? 0 });
+      entry.resume();
+      if (files.length >= limit) break;
+    }
+    return files;
+  } finally {
+    (archive as Readable).destroy();
+    entries.destroy();
+  }
+}
+
+/** What the Engine API says of a path in a container without reading it (HEAD …/archive), or null if it is missing. */
+export async function statPath(
+  container: Docker.Container,
+  path: string,
+): Promise<{ name: string; size: number; mode: number; mtime: string } | null> {
+  let response: IncomingMessage;
+  try {
+    response = (await container.infoArchive({ path })) as IncomingMessage;
+  } catch (err) {
+    if (dockerStatusOf(err) === 404) return null;
+    throw err;
+  }
+  response.resume();
+  const header = response.headers["x-docker-container-path-stat"];
+  if (typeof header !== "string") throw new Error(`Docker sent no stat for ${path}`);
+  return JSON.parse(Buffer.from(header, "base64").toString("utf8"));
 }

@@ -1,23 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Sandbox } from "./port.ts";
-import { useTestSandboxes } from "./test-sandboxes.ts";
+import { runIn as run, useTestSandboxes } from "./test-sandboxes.ts";
 
 const { create } = useTestSandboxes();
-
-/** Runs a command and gathers its output the way the worker sees it: chunks in arrival order, with timestamps. */
-async function run(sandbox: Sandbox, command: string, options: Parameters<Sandbox["exec"]>[1] = {}) {
-  const chunks: { stream: "stdout" | "stderr"; text: string; at: number }[] = [];
-  const result = await sandbox.exec(command, {
-    ...options,
-    onOutput: (chunk) => chunks.push({ ...chunk, at: Date.now() }),
-  });
-  const text = (stream: "stdout" | "stderr") =>
-    chunks
-      .filter((chunk) => chunk.stream === stream)
-      .map((chunk) => chunk.text)
-      .join("");
-  return { ...result, chunks, stdout: text("stdout"), stderr: text("stderr") };
-}
 
 /** How many processes in the sandbox run `sleep <seconds>` (the [] keeps grep from counting itself). */
 const countSleeps = (seconds: number) =>

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import Docker from "dockerode";
 import { dockerReasonOf, dockerStatusOf, isDaemonUnreachable, toSandboxError } from "./docker-errors.ts";
+import { MainShell, mainShellContainerOptions } from "./docker-main-shell.ts";
 import { DockerSandbox } from "./docker-sandbox.ts";
 import {
   SANDBOX_LABELS,
@@ -44,14 +45,18 @@ export class DockerSandboxProvider implements SandboxProvider {
 
   async create(spec: SandboxSpec): Promise<Sandbox> {
     const container = await this.createContainer(spec);
+    let main: MainShell | undefined;
     try {
       await this.workdirs.prepare(container, spec.image, spec.workdir);
+      main = await MainShell.attach(container);
       await container.start();
+      await main.whenReady();
     } catch (err) {
+      main?.close();
       await this.remove(container.id).catch(() => undefined);
       throw toSandboxError(err, "create_failed", `could not start the sandbox of run ${spec.runId}`);
     }
-    return this.sandboxOf(container, spec.runId, spec.workdir);
+    return this.sandboxOf(container, spec.runId, spec.workdir, main);
   }
 
   /**
@@ -172,8 +177,8 @@ export class DockerSandboxProvider implements SandboxProvider {
     return orphans.map((sandbox) => sandbox.id);
   }
 
-  private sandboxOf(container: Docker.Container, runId: string, workdir: string): DockerSandbox {
-    return new DockerSandbox(container, runId, workdir, (id) => this.remove(id));
+  private sandboxOf(container: Docker.Container, runId: string, workdir: string, main?: MainShell): DockerSandbox {
+    return new DockerSandbox(container, runId, workdir, (id) => this.remove(id), main ?? null);
   }
 }
 
@@ -182,9 +187,8 @@ function containerOptions(spec: SandboxSpec): Docker.ContainerCreateOptions {
   return {
     name: containerName(spec.runId),
     Image: spec.image,
-    // The main process only keeps the container alive (work arrives through exec); busybox and distros have `sleep`.
-    Entrypoint: ["sleep"],
-    Cmd: ["2147483647"],
+    // Work arrives through exec, or as the main shell's one final command (docker-main-shell.ts).
+    ...mainShellContainerOptions(spec.directories ?? []),
     User: `${SANDBOX_UID}:${SANDBOX_GID}`,
     WorkingDir: spec.workdir,
     Env: Object.entries(spec.env).map(([name, value]) => `${name}=${value}`),
@@ -203,7 +207,7 @@ function containerOptions(spec: SandboxSpec): Docker.ContainerCreateOptions {
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(spec.resources.cpus * 1e9),
       NetworkMode: spec.network,
-      // The keep-alive prints nothing and exec output never goes to the container log.
+      // The main shell's output is read through the worker's attachment; exec output never goes to the log.
       LogConfig: { Type: "none", Config: {} },
     },
   };

@@ -1,13 +1,10 @@
 import { posix } from "node:path";
 import type Docker from "dockerode";
-import { readFirstEntry } from "./docker-archive.ts";
+import { listArchiveFiles, readFirstEntry, statPath } from "./docker-archive.ts";
 import { dockerStatusOf, toSandboxError } from "./docker-errors.ts";
-import { execInContainer, KILLED_EXIT_CODE } from "./docker-exec.ts";
+import { execInContainer, KILLED_EXIT_CODE, type ExecOutcome } from "./docker-exec.ts";
+import { PRISTINE_BEFORE, type MainShell } from "./docker-main-shell.ts";
 import { SandboxError, type ExecOptions, type ExecResult, type Sandbox } from "./port.ts";
-
-/** Regular files under $OZ_DIR (at most $OZ_LIMIT), one "<size> ./<path>" per line; nothing if there is no such dir. */
-const LIST_FILES = `cd "$OZ_DIR" 2>/dev/null || exit 0
-find . -type f -exec stat -c '%s %n' {} + | head -n "$OZ_LIMIT"`;
 
 /** Paths reach the shell as environment variables, never spliced into the command. */
 const WRITE_FILE = 'mkdir -p "$OZ_DIR" && cat > "$OZ_FILE"';
@@ -26,6 +23,8 @@ export class DockerSandbox implements Sandbox {
     /** The container's working directory, which relative paths are relative to. */
     private readonly workdir: string,
     private readonly removeContainer: (id: string) => Promise<void>,
+    /** The container's main shell, waiting for a final command (null for a sandbox reattached by id). */
+    private readonly main: MainShell | null = null,
   ) {}
 
   get id(): string {
@@ -33,9 +32,22 @@ export class DockerSandbox implements Sandbox {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const { exitCode, killedBy } = await execInContainer(this.container, command, options);
-    const oomKilled = exitCode === KILLED_EXIT_CODE && killedBy === null && (await this.sawNewOomKill());
+    if (this.main?.status === "ended") {
+      throw new SandboxError("exec_failed", "the sandbox has stopped: its final command already ran");
+    }
+    const asMainProcess = options.final === true && options.stdin === undefined && this.main?.status === "waiting";
+    const { exitCode, killedBy }: ExecOutcome = asMainProcess
+      ? await this.main!.run(command, options)
+      : await execInContainer(this.container, command, options);
+    const killedUnasked = exitCode === KILLED_EXIT_CODE && killedBy === null;
+    const oomKilled = killedUnasked && (asMainProcess ? await this.stoppedByOom() : await this.sawNewOomKill());
     return { exitCode, timedOut: killedBy === "timeout", oomKilled };
+  }
+
+  /** A stopped sandbox cannot be asked for its cgroup's counter; Docker recorded whether the OOM killer ended it. */
+  private async stoppedByOom(): Promise<boolean> {
+    const info = await this.container.inspect().catch(() => null);
+    return info?.State.OOMKilled === true;
   }
 
   /**
@@ -77,6 +89,9 @@ export class DockerSandbox implements Sandbox {
 
   /** Writes as the sandbox user (so the file is theirs to change), creating missing parent directories. */
   async writeFile(path: string, content: string | Buffer): Promise<void> {
+    if (this.main?.status === "ended") {
+      throw new SandboxError("exec_failed", `could not write ${path}: the sandbox has stopped`);
+    }
     const file = this.absolute(path);
     let errors = "";
     const { exitCode } = await execInContainer(this.container, WRITE_FILE, {
@@ -89,17 +104,24 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  /** Symbolic links are not followed, so a link to a file elsewhere in the sandbox is not listed. */
+  /**
+   * Through the Engine API like readFile, so it works on a stopped sandbox and starts no process. Symbolic links
+   * are not followed, so a link to a file elsewhere in the sandbox is not listed.
+   */
   async listFiles(dir: string, limit = 1_000): Promise<{ path: string; size: number }[]> {
-    let listing = "";
-    await execInContainer(this.container, LIST_FILES, {
-      env: { OZ_DIR: this.absolute(dir), OZ_LIMIT: String(limit) },
-      onOutput: ({ stream, text }) => (listing += stream === "stdout" ? text : ""),
-    });
-    return parseListing(listing);
+    const path = this.absolute(dir);
+    try {
+      const stat = await statPath(this.container, path);
+      if (!stat || Date.parse(stat.mtime) < PRISTINE_BEFORE) return [];
+      return await listArchiveFiles(await this.container.getArchive({ path }), limit);
+    } catch (err) {
+      if (dockerStatusOf(err) === 404) return [];
+      throw toSandboxError(err, "exec_failed", `could not list ${dir} in the sandbox`);
+    }
   }
 
   destroy(): Promise<void> {
+    this.main?.close();
     return this.removeContainer(this.id);
   }
 
@@ -107,13 +129,4 @@ export class DockerSandbox implements Sandbox {
   private absolute(path: string): string {
     return posix.resolve(this.workdir, path);
   }
-}
-
-function parseListing(listing: string): { path: string; size: number }[] {
-  const files: { path: string; size: number }[] = [];
-  for (const line of listing.split("\n")) {
-    const match = /^(\d+) \.\/(.+)$/.exec(line);
-    if (match) files.push({ path: match[2]!, size: Number(match[1]) });
-  }
-  return files;
 }

@@ -25,6 +25,8 @@ export interface SandboxSpec {
   resources: SandboxResources;
   /** Directory repos are cloned into and commands run in by default. */
   workdir: string;
+  /** Directories (inside `workdir`, or elsewhere the sandbox user may write) that exist when `create` returns. */
+  directories?: string[];
 }
 
 export interface ExecOptions {
@@ -38,6 +40,11 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Data written to the process's stdin, then closed. */
   stdin?: string | Buffer;
+  /**
+   * Nothing runs in the sandbox after this command (its files can still be read): the sandbox may run it as its
+   * own main process, which starts faster, and stops once it exits. Later `exec` and `writeFile` calls fail.
+   */
+  final?: boolean;
 }
 
 export interface ExecResult {
@@ -55,7 +62,7 @@ export interface Sandbox {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, content: string | Buffer): Promise<void>;
-  /** Regular files under `dir` (recursively), with paths relative to it; at most `limit` entries. */
+  /** Regular files under `dir` (recursively), with paths relative to it; at most `limit` entries. Works after a final command too. */
   listFiles(dir: string, limit?: number): Promise<{ path: string; size: number }[]>;
   /** Kills every process and removes the sandbox. Idempotent. */
   destroy(): Promise<void>;
@@ -70,7 +77,7 @@ export interface SandboxSummary {
 }
 
 export interface SandboxProvider {
-  /** Creates and starts a sandbox. Throws SandboxError("image_missing") if the image cannot be had. */
+  /** Creates and starts a sandbox, ready for work. Throws SandboxError("image_missing") if the image cannot be had. */
   create(spec: SandboxSpec): Promise<Sandbox>;
   /** Reattaches to an existing sandbox by id (e.g. to kill it on cancel). */
   get(id: string): Promise<Sandbox | null>;

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import Docker from "dockerode";
 import { afterEach } from "vitest";
 import { DockerSandboxProvider } from "./docker-provider.ts";
-import type { SandboxSpec } from "./port.ts";
+import type { Sandbox, SandboxSpec } from "./port.ts";
 
 /** The image sandbox tests run in: OZ_TEST_IMAGE, or the busybox image scripts/build-test-images.sh makes. */
 export const TEST_IMAGE = process.env.OZ_TEST_IMAGE ?? "oz-test/busybox:latest";
@@ -47,4 +48,24 @@ export function useTestSandboxes(defaults: Partial<SandboxSpec> = {}) {
     spec,
     create: (overrides?: Partial<SandboxSpec>) => provider.create(spec(overrides)),
   };
+}
+
+/** Runs a command and gathers its output the way the worker sees it: chunks in arrival order, with timestamps. */
+export async function runIn(sandbox: Sandbox, command: string, options: Parameters<Sandbox["exec"]>[1] = {}) {
+  const chunks: { stream: "stdout" | "stderr"; text: string; at: number }[] = [];
+  const result = await sandbox.exec(command, {
+    ...options,
+    onOutput: (chunk) => chunks.push({ ...chunk, at: Date.now() }),
+  });
+  const text = (stream: "stdout" | "stderr") =>
+    chunks
+      .filter((chunk) => chunk.stream === stream)
+      .map((chunk) => chunk.text)
+      .join("");
+  return { ...result, chunks, stdout: text("stdout"), stderr: text("stderr") };
+}
+
+/** The environment a sandbox's container was created with: what any process started in it later would inherit. */
+export async function containerEnvOf(sandbox: Sandbox): Promise<string[]> {
+  return (await new Docker().getContainer(sandbox.id).inspect()).Config.Env ?? [];
 }

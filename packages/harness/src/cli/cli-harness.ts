@@ -113,6 +113,7 @@ export async function runCliAgent(
         ...(key !== undefined && { [agent.keyVariable]: key }),
       },
       signal: stop.signal,
+      final: true, // the sandbox is only read (artifacts) after the agent: it may run as the main process
       onOutput: ({ stream, text }) => {
         if (stream === "stdout") return lines.push(text);
         stderr.write(text);

@@ -1,7 +1,7 @@
 import { startFakeLlm, type FakeLlm } from "@oz/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bundleNotesServer } from "../oz/test-support/mcp-notes-bundle.ts";
-import { TEST_IMAGE } from "@oz/sandbox/testing";
+import { containerEnvOf, TEST_IMAGE } from "@oz/sandbox/testing";
 import { selectHarness } from "../select-harness.ts";
 import type { ChatMessage } from "@oz/llm";
 import type { ConversationStore, Harness } from "../port.ts";
@@ -57,9 +57,7 @@ describe.each(["claude", "codex", "gemini"] as const)("the %s harness", (cli) =>
 
       // The run's model reached the provider, with the harness's key, which only the CLI's process had.
       expect(JSON.stringify(fake.requests[0]!.body.model ?? fake.requests[0]!.path)).toContain(MODELS[cli]);
-      let leftover = "";
-      await run.sandbox.exec("env", { onOutput: ({ text }) => (leftover += text) });
-      expect(leftover).not.toContain(FAKE_PROVIDER_KEY);
+      expect((await containerEnvOf(run.sandbox)).join("\n")).not.toContain(FAKE_PROVIDER_KEY);
       expect(JSON.stringify(run.events)).not.toContain(FAKE_PROVIDER_KEY);
     },
     E2E_TIMEOUT,
