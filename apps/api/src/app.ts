@@ -1,6 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { startPrincipalCache } from "@oz/auth";
 import type { AppDeps } from "./deps.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerJsonBodyParser } from "./http/json-body.ts";
@@ -28,8 +29,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
-    // A W3C-style trace id per request: returned as `trace_id` in problems and as `x-trace-id`.
-    genReqId: () => randomBytes(16).toString("hex"),
+    // A W3C-style trace id per request (32 hex digits): returned as `trace_id` in problems and as `x-trace-id`.
+    // A random UUID's digits: randomUUID serves from a prefilled entropy buffer, ~8× cheaper than randomBytes.
+    genReqId: () => randomUUID().replaceAll("-", ""),
     routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -42,7 +44,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const typeBase = `${deps.publicUrl.replace(/\/$/, "")}/docs/errors`;
   registerProblemHandlers(app, typeBase);
   registerJsonBodyParser(app);
-  registerAuth(app, deps.db);
+  const principals = deps.databaseUrl
+    ? await startPrincipalCache(deps.databaseUrl, {
+        onConnectionLost: (err) =>
+          app.log.warn({ err: err.message }, "API-key cache off until its LISTEN connection is back"),
+      })
+    : undefined;
+  if (principals) app.addHook("onClose", () => principals.close());
+  registerAuth(app, deps.db, principals);
   await registerOpenApi(app, deps.publicUrl);
 
   await app.register(healthRoutes, { db: deps.db });

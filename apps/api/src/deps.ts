@@ -11,6 +11,12 @@ import type { SkillDiscoveryOptions } from "./skills/skill-discovery.ts";
 /** Everything the API's route modules may use; built once in main.ts (or a test) and passed down. */
 export interface AppDeps {
   db: Db;
+  /**
+   * The database `db` uses, for the connection that hears about revoked keys (LISTEN). With it, API-key
+   * principals are cached in memory (packages/auth/src/principal-cache.ts); without it, every request
+   * looks its key up in the database.
+   */
+  databaseUrl?: string;
   /** The URL users reach this server at (links, problem `type` URIs). */
   publicUrl: string;
   /** Cloud agents a team may use beyond its default one, unless the team has its own limit. */

@@ -25,6 +25,7 @@ const masterKey = await resolveMasterKey({
 const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX);
 const app = await buildApp({
   db,
+  databaseUrl: config.DATABASE_URL, // the API-key cache's LISTEN connection
   ...live,
   publicUrl: config.OZ_PUBLIC_URL,
   agentLimit: config.OZ_AGENT_LIMIT,

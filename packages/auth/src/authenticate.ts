@@ -1,6 +1,7 @@
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 import { API_KEY_PREFIX, hashApiKey } from "./api-keys.ts";
+import type { KeyRecord, PrincipalCache } from "./principal-cache.ts";
 import type { Principal } from "./principal.ts";
 
 interface KeyRow {
@@ -23,13 +24,40 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 const unauthenticated = (detail: string) => new ApiError("authentication_required", detail);
 
+export interface AuthenticateOptions {
+  /** Remembers principals between requests (see principal-cache.ts); absent: every request asks the database. */
+  cache?: PrincipalCache;
+  now?: Date;
+}
+
 /**
- * Resolves a raw bearer token to its principal in one query. Unknown, revoked and expired keys, keys of a
- * deleted agent and keys of a user who left the team are all 401 `authentication_required`.
+ * Resolves a raw bearer token to its principal: from the cache, or in one query. Unknown, revoked and expired
+ * keys, keys of a deleted agent and keys of a user who left the team are all 401 `authentication_required`.
  */
-export async function authenticateApiKey(db: Db, raw: string, now = new Date()): Promise<Principal> {
+export async function authenticateApiKey(
+  db: Db,
+  raw: string,
+  { cache, now = new Date() }: AuthenticateOptions = {},
+): Promise<Principal> {
   if (!raw.startsWith(API_KEY_PREFIX)) throw unauthenticated("API keys start with wk-");
-  const rows = await db.$queryRaw<KeyRow[]>`
+  const keyHash = hashApiKey(raw);
+  const key = cache ? await cache.resolve(keyHash, () => loadKey(db, keyHash)) : await loadKey(db, keyHash);
+  if (!key) throw unauthenticated("the API key is unknown or has been deleted");
+  // Checked on every request, cached or not: a key may expire while it is cached.
+  if (key.expiresAt && key.expiresAt <= now) throw unauthenticated("the API key has expired");
+
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    key.lastUsedAt = now;
+    // Bookkeeping only: a failure here must not fail the request.
+    void db.$executeRaw`UPDATE api_keys SET last_used_at = ${now} WHERE id = ${key.keyId}`.catch(() => {});
+  }
+  if (!key.principal) throw unauthenticated("the API key's owner no longer has access to its team");
+  return key.principal;
+}
+
+/** Prepared (see `createDb`): Postgres would otherwise spend longer planning this join than running it. */
+async function loadKey(db: Db, keyHash: string): Promise<KeyRecord | null> {
+  const rows = await db.$queryRaw<KeyRow[]>`/* prepared */
     SELECT k.id AS key_id, k.team_id, t.name AS team_name, k.expires_at, k.last_used_at,
            u.id AS user_id, u.email, u.display_name, m.role,
            a.id AS agent_id, a.name AS agent_name, a.on_behalf_of_enabled
@@ -38,16 +66,13 @@ export async function authenticateApiKey(db: Db, raw: string, now = new Date()):
       LEFT JOIN users u ON u.id = k.user_id
       LEFT JOIN memberships m ON m.user_id = k.user_id AND m.team_id = k.team_id
       LEFT JOIN agents a ON a.id = k.agent_id AND a.deleted_at IS NULL
-     WHERE k.key_hash = ${hashApiKey(raw)} AND k.revoked_at IS NULL`;
+     WHERE k.key_hash = ${keyHash} AND k.revoked_at IS NULL`;
   const row = rows[0];
-  if (!row) throw unauthenticated("the API key is unknown or has been deleted");
-  if (row.expires_at && row.expires_at <= now) throw unauthenticated("the API key has expired");
+  if (!row) return null;
+  return { keyId: row.key_id, expiresAt: row.expires_at, lastUsedAt: row.last_used_at, principal: principalOf(row) };
+}
 
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-    // Bookkeeping only: a failure here must not fail the request.
-    void db.$executeRaw`UPDATE api_keys SET last_used_at = ${now} WHERE id = ${row.key_id}`.catch(() => {});
-  }
-
+function principalOf(row: KeyRow): Principal | null {
   if (row.user_id && row.role && row.email) {
     return {
       kind: "user",
@@ -71,5 +96,5 @@ export async function authenticateApiKey(db: Db, raw: string, now = new Date()):
       apiKeyId: row.key_id,
     };
   }
-  throw unauthenticated("the API key's owner no longer has access to its team");
+  return null;
 }

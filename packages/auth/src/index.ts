@@ -1,4 +1,11 @@
 export { API_KEY_PREFIX, generateApiKey, hashApiKey, keySuffix, maskKey, expiryDate } from "./api-keys.ts";
 export { hashPassword, verifyPassword } from "./passwords.ts";
-export { authenticateApiKey } from "./authenticate.ts";
+export { authenticateApiKey, type AuthenticateOptions } from "./authenticate.ts";
 export { principalId, principalString, type Principal, type UserPrincipal, type AgentPrincipal } from "./principal.ts";
+export {
+  PrincipalCache,
+  startPrincipalCache,
+  type KeyRecord,
+  type ListeningPrincipalCache,
+} from "./principal-cache.ts";
+export { PRINCIPAL_CHANGES_CHANNEL, PRINCIPAL_LISTENER_APPLICATION_NAME } from "./principal-changes.ts";

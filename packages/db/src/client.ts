@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client.ts";
+import pg from "pg";
+import { PrismaClient, type Prisma } from "./generated/prisma/client.ts";
 
 export type Db = PrismaClient;
 
@@ -9,8 +11,39 @@ export interface DbOptions {
   poolSize?: number;
 }
 
+/**
+ * A raw statement whose text starts with this comment is prepared once per connection and reused (Postgres
+ * skips parsing and, after a few runs, planning). For hot statements only, and only where the best plan does
+ * not depend on the parameters' values: each distinct text stays prepared for the connection's lifetime.
+ */
+const PREPARED_STATEMENT_MARKER = "/* prepared */";
+
+/** Named by the text's hash, so a changed text is a new statement; "" means unnamed (pg). */
+const statementName = (sql: string): string =>
+  sql.startsWith(PREPARED_STATEMENT_MARKER) ? `oz_${createHash("sha1").update(sql).digest("hex").slice(0, 24)}` : "";
+
+const pools = new WeakMap<Db, pg.Pool>();
+
 /** Prisma 7 runs its query compiler as wasm on top of pg: no native engine, works offline. */
 export function createDb({ connectionString, poolSize = 10 }: DbOptions): Db {
-  const adapter = new PrismaPg({ connectionString, max: poolSize, connectionTimeoutMillis: 5_000 });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5_000 });
+  const adapter = new PrismaPg(pool, {
+    statementNameGenerator: (query) => statementName(query.sql),
+    disposeExternalPool: true,
+  });
+  const db = new PrismaClient({ adapter });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * Runs a raw statement on the pg pool under `db`, without Prisma, for hot reads of many rows: Prisma maps each
+ * value of a raw result on its own (~0.3 ms for a page of 20 runs). Rows are as pg parses them: timestamps
+ * as Dates, json as values, int8 as strings. Same `/* prepared *\/` convention as Prisma's raw queries.
+ */
+export async function queryRows<Row>(db: Db, query: Prisma.Sql): Promise<Row[]> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("queryRows needs a client made by createDb");
+  const { rows } = await pool.query({ name: statementName(query.text), text: query.text, values: query.values });
+  return rows as Row[];
 }

@@ -1,4 +1,4 @@
-export { createDb, type Db, type DbOptions } from "./client.ts";
+export { createDb, queryRows, type Db, type DbOptions } from "./client.ts";
 export { migrateUp, MIGRATIONS_DIR } from "./migrate.ts";
 export { Prisma } from "./generated/prisma/client.ts";
 export type * from "./generated/prisma/client.ts";

@@ -64,6 +64,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   app.delete(
     "/api-keys/:uid",
     {
+      config: { changesPrincipals: true },
       schema: {
         summary: "Delete (revoke) an API key",
         description:

@@ -57,7 +57,10 @@ export async function listApiKeys(store: AgentStore, caller: UserPrincipal, agen
   return keys.map(presentApiKey);
 }
 
-/** Revocation takes effect on the key's next request: authentication skips revoked keys. */
+/**
+ * Revocation takes effect on the key's next request: authentication skips revoked keys, and every API
+ * process's principal cache hears of the revocation as it commits (packages/auth/src/principal-cache.ts).
+ */
 export async function revokeApiKey(store: AgentStore, caller: UserPrincipal, uid: string): Promise<void> {
   const key = await store.db.apiKey.findFirst({ where: { id: uid, ...visibleTo(caller) }, select: { agentId: true } });
   if (!key) throw notFound("API key", uid);

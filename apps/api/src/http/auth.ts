@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { authenticateApiKey, type Principal } from "@oz/auth";
+import { authenticateApiKey, type ListeningPrincipalCache, type Principal } from "@oz/auth";
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 import { authenticateSessionCookie } from "../sessions/authenticate-session.ts";
@@ -12,11 +12,19 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** `public`: no credentials needed (a present but invalid one is still a 401, contract §1.2). */
     auth?: "required" | "public";
+    /**
+     * The route changes what an API key's principal is built from (revokes a key, deletes or renames an
+     * agent): it answers only once this process's principal cache has heard of the change.
+     */
+    changesPrincipals?: boolean;
   }
 }
 
-/** Reads `Authorization: Bearer wk-…` (or else the session cookie) on every route unless the route says `config: { auth: "public" }`. */
-export function registerAuth(app: FastifyInstance, db: Db) {
+/**
+ * Reads `Authorization: Bearer wk-…` (or else the session cookie) on every route unless the route says
+ * `config: { auth: "public" }`. API keys are resolved through `principals`' cache when given.
+ */
+export function registerAuth(app: FastifyInstance, db: Db, principals?: ListeningPrincipalCache) {
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request: FastifyRequest) => {
     if (request.is404) return; // unknown routes answer 404 whoever asks
@@ -31,8 +39,15 @@ export function registerAuth(app: FastifyInstance, db: Db) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1])
       throw new ApiError("authentication_required", "the Authorization header must be 'Bearer <API key>'");
-    request.principal = await authenticateApiKey(db, match[1]);
+    request.principal = await authenticateApiKey(db, match[1], { cache: principals?.cache });
   });
+  if (principals) {
+    // Every replica hears a change at the same moment (Postgres notifies all listeners at commit); waiting
+    // for our own copy means the caller's very next request cannot race ahead of it.
+    app.addHook("onSend", async (request) => {
+      if (request.routeOptions.config?.changesPrincipals) await principals.settle();
+    });
+  }
 }
 
 /** The authenticated principal of a route that requires auth. */

@@ -68,6 +68,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.put(
     "/agent/identities/:uid",
     {
+      config: { changesPrincipals: true },
       schema: {
         summary: "Update a cloud agent (partial)",
         description:
@@ -85,6 +86,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.delete(
     "/agent/identities/:uid",
     {
+      config: { changesPrincipals: true },
       schema: {
         summary: "Delete a cloud agent",
         description:

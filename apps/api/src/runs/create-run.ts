@@ -5,7 +5,7 @@ import { ApiError, invalid, notFound } from "@oz/errors";
 import { assertKnownModel, type ModelCatalogue } from "@oz/llm";
 import { allInOrder } from "./all-in-order.ts";
 import { collectAttachments } from "./attachments.ts";
-import { insertRun } from "./insert-run.ts";
+import type { InsertRun } from "./insert-run.ts";
 import { resolveParentRun } from "./parent-run.ts";
 import { resolveRunConfig } from "./resolve-config.ts";
 import { resolveParties } from "./resolve-parties.ts";
@@ -14,6 +14,8 @@ import { isRunVisibleTo } from "./visibility.ts";
 
 export interface CreateRunDeps {
   db: Db;
+  /** Records the accepted run (`createRunInserter`: one per process, so concurrent requests share INSERTs). */
+  insertRun: InsertRun;
   agentLimit: number;
   maxOrchestrationDepth: number;
   /** The built-in harness's models: a run of it naming another model is refused (absent: not checked). */
@@ -63,7 +65,7 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
   if (config.environment_id) await assertEnvironmentInTeam(db, principal.teamId, config.environment_id);
 
   const runId = newUuid();
-  const inserted = await insertRun(db, {
+  const inserted = await deps.insertRun({
     id: runId,
     teamId: principal.teamId,
     ownerUserId: parties.ownerUserId,

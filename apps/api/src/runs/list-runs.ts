@@ -4,8 +4,8 @@ import { Prisma, type Db } from "@oz/db";
 import { notFound } from "@oz/errors";
 import { cursorFingerprint, decodeCursor, encodeCursor, type CursorPosition } from "./cursor.ts";
 import { presentRun } from "./present-run.ts";
-import { runItemsQuery, selectRuns, type RunItemRow } from "./run-item-query.ts";
-import { filterConditions, runFiltersOf } from "./run-filters.ts";
+import { queryRunItems, runItemsQuery, selectRuns, type RunItemRow } from "./run-item-query.ts";
+import { filterConditions, runFiltersOf, type RunFilters } from "./run-filters.ts";
 import { isRunId, visibleRunWhere, visibleRunsSql } from "./visibility.ts";
 
 interface SortSpec {
@@ -73,7 +73,8 @@ export async function listRuns(
   if (after) conditions.push(afterPosition(sort, query.sort_order, after));
   const orderBy = orderClause(sort, query.sort_order);
   const page = selectRuns(Prisma.join(conditions, " AND "), Prisma.sql`${orderBy} LIMIT ${query.limit + 1}`);
-  const rows = await db.$queryRaw<RunItemRow[]>(runItemsQuery(page, orderBy));
+  const prepared = walksOneIndexWhateverTheValues(filters, query.sort_by);
+  const rows = await queryRunItems(db, runItemsQuery(page, orderBy), { prepared });
 
   const runs = rows.slice(0, query.limit);
   const last = runs.at(-1);
@@ -84,6 +85,19 @@ export async function listRuns(
       ? { has_next_page: true, next_cursor: encodeCursor({ key: sort.keyOf(last), runId: last.id }, fingerprint) }
       : { has_next_page: false },
   };
+}
+
+/**
+ * Whether the page query's best plan is the same for any values: walk the one index that matches both the
+ * filter and the order. True without filters (each sort has a `(team_id, <column>, id)` index) and for one
+ * state sorted by `updated_at` (`(team_id, state, updated_at, id)`). Only such queries are prepared: for a
+ * prepared statement Postgres may settle on one generic plan, which for a value-dependent filter (a rare
+ * creator, a text search, a narrow date range) could be the one that scans the whole team.
+ */
+function walksOneIndexWhateverTheValues(filters: RunFilters, sortBy: RunSortBy): boolean {
+  const { states, ...others } = filters;
+  if (Object.values(others).some((value) => value !== undefined)) return false;
+  return states === undefined || (states.length === 1 && sortBy === "updated_at");
 }
 
 function orderClause(sort: SortSpec, order: SortOrder): Prisma.Sql {

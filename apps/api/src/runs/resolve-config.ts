@@ -124,5 +124,11 @@ const nonEmpty = (value: string | null | undefined): string | undefined => (valu
 
 /** Drops `undefined` members so stored JSON and responses omit unset members (contract §1.3). */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // A plain loop (several times faster than entries/filter/fromEntries): every run of a page comes through here.
+  const kept: Record<string, unknown> = {};
+  for (const key in value) {
+    const member = value[key];
+    if (member !== undefined) kept[key] = member;
+  }
+  return kept as T;
 }

@@ -16,6 +16,7 @@ import type { AppDeps } from "../deps.ts";
 import { principalOf } from "../http/auth.ts";
 import { cancelRun } from "./cancel-run.ts";
 import { createRun } from "./create-run.ts";
+import { createRunInserter } from "./insert-run.ts";
 import { getRun } from "./get-run.ts";
 import { listRuns } from "./list-runs.ts";
 
@@ -23,6 +24,7 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /** Cloud agent runs (contract §2.3, §2.5–§2.7). HTTP only: each handler calls one function of this folder. */
 export const runRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const createDeps = { ...deps, insertRun: createRunInserter(deps.db) };
   const createSchema = {
     summary: "Create a cloud agent run",
     description:
@@ -32,7 +34,7 @@ export const runRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     response: { 200: AgentRunResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
   };
   const create = async (request: FastifyRequest<{ Body: AgentRunParams }>) => {
-    const accepted = await createRun(deps, {
+    const accepted = await createRun(createDeps, {
       principal: principalOf(request),
       params: request.body,
       source: runSource(request),

@@ -1,5 +1,5 @@
 import type { ExecutionLocation, RunSourceType, RunState } from "@oz/contract";
-import { Prisma, type PrincipalKind } from "@oz/db";
+import { Prisma, queryRows, type Db, type PrincipalKind } from "@oz/db";
 
 /** The columns of `runs` a RunItem is made of (never the heavy `attachments`). */
 const RUN_ITEM_COLUMNS = Prisma.sql`r.id, r.team_id, r.owner_user_id, r.title, r.prompt, r.state, r.source,
@@ -38,7 +38,8 @@ export interface RunItemRow {
   status_message: unknown;
   request_usage: unknown;
   is_sandbox_running: boolean;
-  run_time_ms: bigint;
+  /** int8, which pg hands over as text. */
+  run_time_ms: string;
   created_at: Date;
   updated_at: Date;
   started_at: Date | null;
@@ -60,21 +61,35 @@ export function selectRuns(where: Prisma.Sql, orderAndLimit: Prisma.Sql = Prisma
 /**
  * Decorates an already chosen set of runs (`selectRuns`) with what a RunItem also shows, in the same
  * round trip: creator and executor names (users or agents, deleted agents included, since history stays)
- * and artifacts. Joins run only for the rows of the page, so a page costs the same at any depth.
+ * and artifacts. Each is a scalar subquery on a primary key or index, run only for the rows of the page, so
+ * a page costs the same at any depth. Subqueries rather than joins: ~0.1 ms cheaper per page, prepared or not
+ * (less to plan, and faster to run once prepared).
  */
 export function runItemsQuery(runs: Prisma.Sql, orderBy: Prisma.Sql = Prisma.empty): Prisma.Sql {
   return Prisma.sql`
     SELECT r.*,
-           cu.display_name AS creator_user_name, cu.email AS creator_email, ca.name AS creator_agent_name,
-           eu.display_name AS executor_user_name, eu.email AS executor_email, ea.name AS executor_agent_name,
+           (SELECT u.display_name FROM users u WHERE r.creator_kind = 'user' AND u.id = r.creator_id) AS creator_user_name,
+           (SELECT u.email FROM users u WHERE r.creator_kind = 'user' AND u.id = r.creator_id) AS creator_email,
+           (SELECT g.name FROM agents g WHERE r.creator_kind = 'service_account' AND g.id = r.creator_id)
+             AS creator_agent_name,
+           (SELECT u.display_name FROM users u WHERE r.executor_kind = 'user' AND u.id = r.executor_id)
+             AS executor_user_name,
+           (SELECT u.email FROM users u WHERE r.executor_kind = 'user' AND u.id = r.executor_id) AS executor_email,
+           (SELECT g.name FROM agents g WHERE r.executor_kind = 'service_account' AND g.id = r.executor_id)
+             AS executor_agent_name,
            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'type', a.type, 'data', a.data,
                                                          'created_at', a.created_at)
                                       ORDER BY a.created_at, a.id), '[]'::jsonb)
               FROM artifacts a WHERE a.run_id = r.id) AS artifacts
       FROM (${runs}) r
-      LEFT JOIN users cu ON r.creator_kind = 'user' AND cu.id = r.creator_id
-      LEFT JOIN agents ca ON r.creator_kind = 'service_account' AND ca.id = r.creator_id
-      LEFT JOIN users eu ON r.executor_kind = 'user' AND eu.id = r.executor_id
-      LEFT JOIN agents ea ON r.executor_kind = 'service_account' AND ea.id = r.executor_id
      ${orderBy}`;
+}
+
+/**
+ * Runs a `runItemsQuery` through pg rather than Prisma (a page is many rows, which Prisma maps value by
+ * value at several times pg's cost). `prepared`: only for statements whose best plan does not depend on the
+ * parameters' values, since Postgres may settle on one generic plan for a prepared statement.
+ */
+export function queryRunItems(db: Db, query: Prisma.Sql, { prepared }: { prepared: boolean }): Promise<RunItemRow[]> {
+  return queryRows<RunItemRow>(db, prepared ? Prisma.sql`/* prepared */ ${query}` : query);
 }

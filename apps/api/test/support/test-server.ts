@@ -26,6 +26,8 @@ export interface TestServer {
   queuePrefix: string;
   /** The server's blob store (a temporary directory removed by close). */
   blobs: AppDeps["blobs"];
+  /** Another API instance on the same database and Redis, as a second replica would be; closed with this one. */
+  startReplica(): Promise<{ baseUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -51,9 +53,8 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
-  const apiDb = options.apiDatabaseUrl
-    ? createDb({ connectionString: options.apiDatabaseUrl(database.url), poolSize: 5 })
-    : database.db;
+  const apiDatabaseUrl = options.apiDatabaseUrl?.(database.url) ?? database.url;
+  const apiDb = options.apiDatabaseUrl ? createDb({ connectionString: apiDatabaseUrl, poolSize: 5 }) : database.db;
   const masterKey = randomBytes(32);
   const blobDir = await mkdtemp(join(tmpdir(), "oz-test-blobs-"));
   const queuePrefix = `oz-test-${randomBytes(4).toString("hex")}`;
@@ -64,6 +65,7 @@ export async function startTestServer(
   );
   const deps: AppDeps = {
     db: apiDb,
+    databaseUrl: apiDatabaseUrl,
     ...live,
     publicUrl: "http://oz.test",
     agentLimit: 3,
@@ -74,6 +76,7 @@ export async function startTestServer(
   const app = await buildApp(deps);
   options.beforeListen?.(app);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  const replicas: FastifyInstance[] = [];
   const team = await seedTeam({ database }, "acme");
   const otherTeam = await seedTeam({ database }, "globex");
   return {
@@ -86,7 +89,13 @@ export async function startTestServer(
     masterKey,
     queuePrefix,
     blobs: deps.blobs,
+    async startReplica() {
+      const replica = await buildApp(deps);
+      replicas.push(replica);
+      return { baseUrl: `${await replica.listen({ port: 0, host: "127.0.0.1" })}/api/v1` };
+    },
     async close() {
+      await Promise.all(replicas.map((replica) => replica.close()));
       const closing = app.close();
       // A streamed response (a download) may still be ending after its client read every byte; such a
       // connection would otherwise hold close() for the whole keep-alive timeout.

@@ -65,9 +65,11 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     port,
     /** Refuse new connections and break the open ones. */
     async cut() {
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      // close() only calls back once every connection has ended, so break them first.
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       sockets.clear();
+      await closed;
     },
     restore: open,
     close: async () => {
