@@ -14,6 +14,7 @@ import {
 import { invalid } from "@oz/errors";
 import type { AppDeps } from "../deps.ts";
 import { principalOf } from "../http/auth.ts";
+import { serializeWithoutValidation } from "../http/serialize.ts";
 import { cancelRun } from "./cancel-run.ts";
 import { createRun } from "./create-run.ts";
 import { createRunInserter } from "./insert-run.ts";
@@ -68,6 +69,9 @@ export const runRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         querystring: ListRunsQuery,
         response: { 200: RunsPage, 400: Problem, 401: Problem, 404: Problem },
       },
+      // The hottest read: its page is typed as RunsPage where it is built, and runs-list.test.ts holds real
+      // pages to the schema, so it is not parsed again on the way out (~0.3 ms of a ~2 ms request).
+      serializerCompiler: serializeWithoutValidation,
     },
     async (request) => listRuns(deps.db, principalOf(request), request.query, deps.publicUrl),
   );
