@@ -26,5 +26,7 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Applies pending migrations, then serves the API (OZ_MIGRATE_ON_START=true by default).
-CMD ["pnpm", "start:api"]
+# Applies pending migrations, then serves the API (OZ_MIGRATE_ON_START=true by default). What `pnpm start:api`
+# runs, without pnpm staying resident as its parent (~110 MB); the start script execs node, and compose's
+# `init: true` reaps the git processes of skill discovery.
+CMD ["sh", "scripts/start-program.sh", "apps/api/src/main.ts"]

@@ -1,14 +1,25 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const WORKER_MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+const START_PROGRAM = fileURLToPath(new URL("../../../../scripts/start-program.sh", import.meta.url));
 
-/** The real worker program (`apps/worker/src/main.ts`) as a child process, configured by environment. */
+/**
+ * The real worker program (`apps/worker/src/main.ts`) as a child process, configured by environment, started
+ * as `pnpm start:worker` starts it. The child's pid is the worker's (the start script execs it).
+ */
 export function spawnWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER_MAIN], {
-    env: { ...process.env, OZ_LOG_LEVEL: "warn", OZ_MIGRATE_ON_START: "false", ...env },
+  const child = spawn("sh", [START_PROGRAM, WORKER_MAIN], {
+    env: {
+      ...process.env,
+      PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+      OZ_LOG_LEVEL: "warn",
+      OZ_MIGRATE_ON_START: "false",
+      ...env,
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   return child;
