@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
-import { extract, type Header } from "tar-stream";
+import { extract, type Extract, type Header } from "tar-stream";
 import { dockerStatusOf } from "./docker-errors.ts";
 
 export interface ArchiveEntry {
@@ -14,20 +14,14 @@ export interface ArchiveEntry {
  * with its content when it is a regular file. The rest of the archive is not read.
  */
 export async function readFirstEntry(archive: NodeJS.ReadableStream): Promise<ArchiveEntry | null> {
-  const entries = extract();
-  archive.on("error", (err: Error) => entries.destroy(err));
-  archive.pipe(entries as unknown as NodeJS.WritableStream);
-  try {
+  return readArchive(archive, async (entries) => {
     for await (const entry of entries) {
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
       return { header: entry.header, content: Buffer.concat(chunks) };
     }
     return null;
-  } finally {
-    (archive as Readable).destroy();
-    entries.destroy();
-  }
+  });
 }
 
 /**
@@ -38,11 +32,8 @@ export async function listArchiveFiles(
   archive: NodeJS.ReadableStream,
   limit: number,
 ): Promise<{ path: string; size: number }[]> {
-  const entries = extract();
-  archive.on("error", (err: Error) => entries.destroy(err));
-  archive.pipe(entries as unknown as NodeJS.WritableStream);
-  const files: { path: string; size: number }[] = [];
-  try {
+  return readArchive(archive, async (entries) => {
+    const files: { path: string; size: number }[] = [];
     for await (const entry of entries) {
       const { type, name, size } = entry.header;
       const path = name.slice(name.indexOf("/") + 1);
@@ -51,6 +42,16 @@ export async function listArchiveFiles(
       if (files.length >= limit) break;
     }
     return files;
+  });
+}
+
+/** Hands a tar stream's entries to `read`, and lets go of the stream however `read` ends (it may stop early). */
+async function readArchive<T>(archive: NodeJS.ReadableStream, read: (entries: Extract) => Promise<T>): Promise<T> {
+  const entries = extract();
+  archive.on("error", (err: Error) => entries.destroy(err));
+  archive.pipe(entries as unknown as NodeJS.WritableStream);
+  try {
+    return await read(entries);
   } finally {
     (archive as Readable).destroy();
     entries.destroy();
