@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTeam } from "../../../apps/api/src/teams/create-team.ts";
-import { createTestDatabase } from "@oz/testing";
+import { createTestDatabase, freePort } from "@oz/testing";
 import type { Benchmark } from "../support/benchmark.ts";
 import { onCleanup } from "../support/cleanup.ts";
 import { deleteQueueKeys, REDIS_URL, uniqueName } from "../support/platform.ts";
@@ -175,14 +174,4 @@ async function waitUntilReady(url: string, timeoutMs: number) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the API did not become ready at ${url}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

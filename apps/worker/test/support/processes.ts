@@ -3,6 +3,7 @@ import * as net from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@oz/testing";
 
 const WORKER_MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 const START_PROGRAM = fileURLToPath(new URL("../../../../scripts/start-program.sh", import.meta.url));
@@ -88,16 +89,6 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number) {
