@@ -40,7 +40,7 @@ export interface AppDeps {
   sessionLifetimeMs?: number;
   /** The built dashboard (default apps/web/dist). */
   webDistDir?: string;
-  /** The built-in harness's models (`loadModelCatalogue`); absent = none configured, model ids not checked. */
+  /** The built-in harness's models (`loadModelCatalogue`); absent = none configured: oz-harness runs are refused. */
   models?: ModelCatalogue;
   /** Where `owner/repo` repositories are read from (skill discovery), as workers clone them (default GitHub). */
   githubUrl?: string;
