@@ -5,6 +5,7 @@ import { startPrincipalCache } from "@oz/auth";
 import type { AppDeps } from "./deps.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerJsonBodyParser } from "./http/json-body.ts";
+import { redactLinkTokens } from "./http/log-redaction.ts";
 import { API_PREFIX, registerOpenApi } from "./http/openapi.ts";
 import { registerProblemHandlers } from "./http/problems.ts";
 import { parseQueryString } from "./http/querystring.ts";
@@ -14,20 +15,24 @@ import { environmentRoutes } from "./environments/routes.ts";
 import { followupRoutes } from "./followups/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { identityRoutes } from "./identities/routes.ts";
+import { inviteRoutes } from "./invites/routes.ts";
 import { memberRoutes } from "./members/routes.ts";
 import { modelRoutes } from "./models/routes.ts";
 import { runEventRoutes } from "./run-events/routes.ts";
 import { runRoutes } from "./runs/routes.ts";
 import { secretRoutes } from "./secrets/routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
+import { setupRoutes } from "./setup/routes.ts";
+import { setupRequired } from "./setup/setup-token.ts";
 import { skillRoutes } from "./skills/routes.ts";
+import { teamRoutes } from "./teams/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 
 /** Composition root of the API: every plugin and route module is wired here and nowhere else. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: redactLinkTokens(deps.logger ?? false),
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
     // A W3C-style trace id per request (32 hex digits): returned as `trace_id` in problems and as `x-trace-id`.
     // A random UUID's digits: randomUUID serves from a prefilled entropy buffer, ~8× cheaper than randomBytes.
@@ -67,12 +72,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(artifactRoutes, deps);
       await api.register(sessionRoutes, deps);
       await api.register(memberRoutes, deps);
+      await api.register(inviteRoutes, deps);
+      await api.register(teamRoutes, deps);
+      await api.register(setupRoutes, deps);
       await api.register(modelRoutes, deps);
       await api.register(skillRoutes, deps);
       await api.register(followupRoutes, deps);
     },
     { prefix: API_PREFIX },
   );
-  await app.register(webAppRoutes, { distDir: deps.webDistDir ?? DEFAULT_WEB_DIST_DIR });
+  await app.register(webAppRoutes, {
+    distDir: deps.webDistDir ?? DEFAULT_WEB_DIST_DIR,
+    // The first-admin page exists only until there is a user.
+    pageAvailable: { "/setup": () => setupRequired(deps.db) },
+  });
   return app;
 }

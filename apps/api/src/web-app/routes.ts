@@ -12,13 +12,27 @@ export const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL("../../../web/dist/", 
  * The dashboard's own pages (apps/web/src/routes.tsx). Each answers index.html so that a reload or a shared
  * link opens the page; anything else, `/api/*` included, stays a 404 problem.
  */
-export const DASHBOARD_PAGES = ["/", "/login", "/runs", "/runs/:runId", "/agents", "/environments", "/settings"];
+export const DASHBOARD_PAGES = [
+  "/",
+  "/login",
+  "/setup",
+  "/invite",
+  "/runs",
+  "/runs/:runId",
+  "/agents",
+  "/environments",
+  "/settings",
+];
 
 /** A plain file name: no path separators, no dot files, so nothing outside `assets/` can be named. */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /** Serves the built dashboard at the API's own origin: hashed assets cached for good, pages never cached. */
-export const webAppRoutes: FastifyPluginAsync<{ distDir: string }> = async (app, { distDir }) => {
+export const webAppRoutes: FastifyPluginAsync<{
+  distDir: string;
+  /** Pages that exist only at times (the first-admin setup): a 404 problem while their check says no. */
+  pageAvailable?: Record<string, () => Promise<boolean>>;
+}> = async (app, { distDir, pageAvailable = {} }) => {
   app.addHook("onRoute", (route) => {
     route.config = { ...route.config, auth: "public" };
   });
@@ -36,7 +50,9 @@ export const webAppRoutes: FastifyPluginAsync<{ distDir: string }> = async (app,
 
   const indexHtml = join(distDir, "index.html");
   for (const url of DASHBOARD_PAGES) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => {
+    const available = pageAvailable[url];
+    app.get(url, { schema: { hide: true } }, async (request, reply) => {
+      if (available && !(await available())) throw notFound("page", request.url.split("?")[0] ?? url);
       if (!(await exists(indexHtml))) {
         throw new ApiError(
           "resource_unavailable",
