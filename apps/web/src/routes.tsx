@@ -9,6 +9,16 @@ import { SignedIn } from "./session/SignedIn.tsx";
 export const routes: RouteObject[] = [
   { path: "/login", Component: LoginPage, ErrorBoundary: RouteError },
   {
+    path: "/setup",
+    lazy: { Component: async () => (await import("./setup/SetupPage.tsx")).SetupPage },
+    ErrorBoundary: RouteError,
+  },
+  {
+    path: "/invite",
+    lazy: { Component: async () => (await import("./invites/AcceptInvitePage.tsx")).AcceptInvitePage },
+    ErrorBoundary: RouteError,
+  },
+  {
     element: (
       <SignedIn>
         <AppShell />
