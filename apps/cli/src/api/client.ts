@@ -61,7 +61,10 @@ export class ApiClient {
           await sleep(backoffMs(attempt));
           continue;
         }
-        throw new ConnectionError(url.startsWith(this.options.baseUrl) ? this.options.baseUrl : new URL(url).origin, error);
+        throw new ConnectionError(
+          url.startsWith(this.options.baseUrl) ? this.options.baseUrl : new URL(url).origin,
+          error,
+        );
       }
       const elapsed = Math.round(performance.now() - started);
       this.options.debug?.(`← ${response.status} ${method} ${url} (${elapsed} ms)`);
