@@ -29,6 +29,7 @@ export const cliStartupBench: Benchmark = {
   issue: 5,
   budgetMs: 180_000,
   async run(log) {
+    log("building apps/cli/dist/oz.mjs");
     await run(process.execPath, [join(CLI_DIR, "build.mjs")]);
     const server = await startApi();
     const configHome = await mkdtemp(join(tmpdir(), "oz-bench-cli-"));
