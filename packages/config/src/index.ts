@@ -64,6 +64,8 @@ const CommonEnv = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
+  /** How long start-up waits for PostgreSQL, Redis, or another process's migration before giving up. */
+  OZ_STARTUP_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
 });
 
 const ApiEnv = CommonEnv.extend({
