@@ -68,10 +68,13 @@ const worker = await startWorker(
   config.REDIS_URL,
 );
 
-closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
+// The drain, then up to ~15 s to hand unfinished runs back; a supervisor's grace period must cover both.
+const drainMs = config.OZ_WORKER_DRAIN_SECONDS * 1000;
+closeWithGrace({ delay: drainMs + 15_000 }, async ({ err, signal }) => {
   if (err) log.error({ err }, "shutting down after an error");
-  else log.info({ signal }, "shutting down: finishing the runs in progress");
-  await worker.close();
+  else
+    log.info({ signal, drainSeconds: config.OZ_WORKER_DRAIN_SECONDS }, "shutting down: finishing the runs in progress");
+  await worker.close({ drainMs });
   await publisher.quit().catch(() => {});
   await db.$disconnect();
 });
