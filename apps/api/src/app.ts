@@ -24,6 +24,7 @@ import { secretRoutes } from "./secrets/routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
 import { skillRoutes } from "./skills/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
+import { runLogRoute } from "./run-events/run-log.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 
 /** Composition root of the API: every plugin and route module is wired here and nowhere else. */
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(runRoutes, deps);
       await api.register(runEventRoutes, deps);
+      await api.register(runLogRoute, deps);
       await api.register(identityRoutes, deps);
       await api.register(environmentRoutes, deps);
       await api.register(apiKeyRoutes, deps);

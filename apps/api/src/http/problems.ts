@@ -96,6 +96,8 @@ export function registerProblemHandlers(app: FastifyInstance, typeBase: string) 
   // Remember every route's pattern so an unknown method on a known path can be told apart from an unknown path.
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook("onRoute", (route) => {
+    // The dashboard's catch-all page (apps/api/src/web-app) answers only what no route did.
+    if ((route.config as { fallback?: boolean } | undefined)?.fallback) return;
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`);
     for (const method of [route.method].flat()) routes.push({ method, pattern });
   });
