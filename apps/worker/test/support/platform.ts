@@ -148,3 +148,22 @@ export async function createSecret(platform: TestPlatform, name: string, value: 
   const res = await call(platform.server, "POST", "/secrets", { key: platform.key, body: { name, value } });
   expect(res.status, JSON.stringify(res.json)).toBe(200);
 }
+
+/** The environment of a worker process (spawnWorkerProcess) joining the platform. */
+export function workerProcessEnv(
+  platform: TestPlatform,
+  workerId: string,
+  redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+) {
+  return {
+    DATABASE_URL: platform.server.database.url,
+    REDIS_URL: redisUrl,
+    OZ_QUEUE_PREFIX: platform.server.queuePrefix,
+    OZ_WORKER_ID: workerId,
+    OZ_MASTER_KEY: platform.server.masterKey.toString("hex"),
+    OZ_DEFAULT_IMAGE: TEST_IMAGE,
+    OZ_LEASE_SECONDS: "2",
+    OZ_SWEEP_INTERVAL_SECONDS: "0.5",
+    OZ_SANDBOX_MEMORY_MB: "256",
+  };
+}
