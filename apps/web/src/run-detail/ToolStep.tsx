@@ -94,8 +94,12 @@ export function ToolStep({ item, running }: { item: Extract<TranscriptItem, { ki
         <span className="tool-name">{view.label}</span>
         <code className="tool-summary">{toolSummary(view)}</code>
         <span className="muted small tool-meta">
-          {exitCode !== undefined ? `exit ${exitCode}` : result?.isError ? "error" : ""}
-          {result?.durationMs ? ` · ${(result.durationMs / 1000).toFixed(1)}s` : ""}
+          {[
+            exitCode !== undefined ? `exit ${exitCode}` : result?.isError ? "error" : "",
+            result?.durationMs ? `${(result.durationMs / 1000).toFixed(1)}s` : "",
+          ]
+            .filter(Boolean)
+            .join(" · ")}
         </span>
       </button>
       {open && (

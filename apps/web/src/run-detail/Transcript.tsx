@@ -117,13 +117,13 @@ function Item({
     case "harness":
       return (
         <div className="t-note">
-          <Info size={14} aria-hidden /> {item.message}
+          <Info size={14} aria-hidden className="t-icon" /> <span className="t-text">{item.message}</span>
         </div>
       );
     case "error":
       return (
         <div className="t-error" role="alert">
-          <AlertOctagon size={14} aria-hidden /> {item.message}
+          <AlertOctagon size={14} aria-hidden className="t-icon" /> <span className="t-text">{item.message}</span>
           {item.errorCode && <code className="small">{item.errorCode}</code>}
         </div>
       );
