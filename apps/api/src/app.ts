@@ -25,6 +25,7 @@ import { sessionRoutes } from "./sessions/routes.ts";
 import { skillRoutes } from "./skills/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
+import { workerHostRoutes } from "./worker-hosts/routes.ts";
 
 /** Composition root of the API: every plugin and route module is wired here and nowhere else. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(modelRoutes, deps);
       await api.register(skillRoutes, deps);
       await api.register(followupRoutes, deps);
+      await api.register(workerHostRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -145,3 +145,9 @@ export async function createSecret(platform: TestPlatform, name: string, value: 
   const res = await call(platform.server, "POST", "/secrets", { key: platform.key, body: { name, value } });
   expect(res.status, JSON.stringify(res.json)).toBe(200);
 }
+
+/** Lets the platform's team send runs to a self-hosted worker host (an admin's registration). */
+export async function registerWorkerHost(platform: TestPlatform, host: string) {
+  const res = await call(platform.server, "POST", "/worker-hosts", { key: platform.key, body: { host } });
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+}
