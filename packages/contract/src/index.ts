@@ -13,3 +13,4 @@ export * from "./accounts.ts";
 export * from "./models.ts";
 export * from "./skills.ts";
 export * from "./followups.ts";
+export * from "./worker-hosts.ts";

@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ApiError, notFound } from "@oz/errors";
 
 /** `apps/web/dist`: where `pnpm --filter @oz/web build` writes the dashboard. */
@@ -21,6 +21,7 @@ export const DASHBOARD_PAGES = [
   "/runs/:runId",
   "/agents",
   "/environments",
+  "/environments/:environmentId",
   "/settings",
 ];
 
@@ -30,7 +31,7 @@ const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 /** Serves the built dashboard at the API's own origin: hashed assets cached for good, pages never cached. */
 export const webAppRoutes: FastifyPluginAsync<{
   distDir: string;
-  /** Pages that exist only at times (the first-admin setup): a 404 problem while their check says no. */
+  /** Pages that exist only at times (the first-admin setup): status 404 while their check says no. */
   pageAvailable?: Record<string, () => Promise<boolean>>;
 }> = async (app, { distDir, pageAvailable = {} }) => {
   app.addHook("onRoute", (route) => {
@@ -49,21 +50,36 @@ export const webAppRoutes: FastifyPluginAsync<{
   });
 
   const indexHtml = join(distDir, "index.html");
+  const sendIndex = async (reply: FastifyReply, status: number) => {
+    if (!(await exists(indexHtml))) {
+      throw new ApiError(
+        "resource_unavailable",
+        "the dashboard has not been built yet: run `pnpm --filter @oz/web build` (or `pnpm build:web`) and reload",
+        { status: 503, title: "Dashboard not built.", retryable: false },
+      );
+    }
+    // Never cached: a new build must reach every browser on its next load.
+    return reply
+      .code(status)
+      .header("cache-control", "no-cache")
+      .sendFile("index.html", distDir, { cacheControl: false });
+  };
   for (const url of DASHBOARD_PAGES) {
+    // A page that is gone for now (the first-admin setup, once done) is still the dashboard, with status 404.
     const available = pageAvailable[url];
-    app.get(url, { schema: { hide: true } }, async (request, reply) => {
-      if (available && !(await available())) throw notFound("page", request.url.split("?")[0] ?? url);
-      if (!(await exists(indexHtml))) {
-        throw new ApiError(
-          "resource_unavailable",
-          "the dashboard has not been built yet: run `pnpm --filter @oz/web build` (or `pnpm build:web`) and reload",
-          { status: 503, title: "Dashboard not built.", retryable: false },
-        );
-      }
-      // Never cached: a new build must reach every browser on its next load.
-      return reply.header("cache-control", "no-cache").sendFile("index.html", distDir, { cacheControl: false });
-    });
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      sendIndex(reply, available && !(await available()) ? 404 : 200),
+    );
   }
+
+  // Any other page a browser asks for (an old bookmark, a mistyped link) is the dashboard's own "Page not found",
+  // with status 404. Programs (no text/html in Accept), the API and assets keep the 404 or 405 problem.
+  app.get("/*", { schema: { hide: true }, config: { fallback: true } }, async (request, reply) => {
+    const path = request.url.split("?")[0] ?? request.url;
+    const isPage = !/^\/(api|assets)(\/|$)/.test(path) && (request.headers.accept ?? "").includes("text/html");
+    if (!isPage) return reply.callNotFound();
+    return sendIndex(reply, 404);
+  });
 };
 
 const exists = (path: string) =>

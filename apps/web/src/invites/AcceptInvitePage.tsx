@@ -5,6 +5,7 @@ import { useAcceptInvite, useInviteDetails } from "../api/session.ts";
 import { Field } from "../components/Field.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import { Spinner } from "../components/Spinner.tsx";
+import { AuthCard } from "../session/AuthCard.tsx";
 
 /** Opened from an invitation link (`/invite?token=…`): join the team, with a new account or an existing one. */
 export function AcceptInvitePage() {
@@ -24,16 +25,7 @@ export function AcceptInvitePage() {
     );
   } else body = <AcceptForm token={token} invite={details.data} />;
 
-  return (
-    <main className="login">
-      <div className="login-card">
-        <div className="brand large">
-          <span className="logo">oz</span> Oz
-        </div>
-        {body}
-      </div>
-    </main>
-  );
+  return <AuthCard>{body}</AuthCard>;
 }
 
 function AcceptForm({ token, invite }: { token: string; invite: InviteDetails }) {

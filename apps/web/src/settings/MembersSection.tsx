@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useChangeRole, useCreateInvite, useInvites, useRemoveMember, useWithdrawInvite } from "../api/accounts.ts";
 import { useMembers } from "../api/resources.ts";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
-import { CopyButton } from "../components/CopyButton.tsx";
+import { ShownOnce } from "../components/ShownOnce.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import { Spinner } from "../components/Spinner.tsx";
 import { formatDateTime } from "../runs/format.ts";
@@ -117,20 +117,9 @@ function InviteForm() {
       </form>
       {create.isError && <ProblemMessage error={create.error} />}
       {created && (
-        <div className="reveal" role="status">
-          <p>
-            <strong>Send this link to {created.email}.</strong> It works once, for 7 days, and is shown only now.
-          </p>
-          <div className="reveal-row">
-            <code className="secret-value" data-testid="invite-link">
-              {created.invite_url}
-            </code>
-            <CopyButton text={created.invite_url} />
-            <button type="button" className="button small ghost" onClick={() => setCreated(null)}>
-              Done
-            </button>
-          </div>
-        </div>
+        <ShownOnce value={created.invite_url} testId="invite-link" onDone={() => setCreated(null)}>
+          <strong>Send this link to {created.email}.</strong> It works once, for 7 days, and is shown only now.
+        </ShownOnce>
       )}
     </>
   );

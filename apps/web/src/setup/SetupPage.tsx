@@ -3,10 +3,11 @@ import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { problemOf } from "../api/problem.ts";
 import { useCompleteSetup, useSetupStatus } from "../api/session.ts";
-import { CopyButton } from "../components/CopyButton.tsx";
 import { Field } from "../components/Field.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
+import { ShownOnce } from "../components/ShownOnce.tsx";
 import { Spinner } from "../components/Spinner.tsx";
+import { AuthCard } from "../session/AuthCard.tsx";
 
 /** The first admin: opened from the link the API printed at its first start (`/setup?token=…`). */
 export function SetupPage() {
@@ -21,16 +22,7 @@ export function SetupPage() {
   else if (status.isError) body = <ProblemMessage error={status.error} onRetry={() => void status.refetch()} />;
   else body = <SetupForm token={params.get("token") ?? ""} onCreated={setCreated} />;
 
-  return (
-    <main className="login">
-      <div className="login-card">
-        <div className="brand large">
-          <span className="logo">oz</span> Oz
-        </div>
-        {body}
-      </div>
-    </main>
-  );
+  return <AuthCard>{body}</AuthCard>;
 }
 
 function SetupDone() {
@@ -98,17 +90,9 @@ function FirstApiKey({ session }: { session: SetupResponse }) {
       <p className="muted">
         {session.team.name} is ready and you are signed in. Here is your first API key, for the CLI, SDKs and CI.
       </p>
-      <div className="reveal" role="status">
-        <p>
-          <strong>Copy your API key now.</strong> It is shown only once; only a hash is kept.
-        </p>
-        <div className="reveal-row">
-          <code className="secret-value" data-testid="first-api-key">
-            {session.api_key}
-          </code>
-          <CopyButton text={session.api_key} />
-        </div>
-      </div>
+      <ShownOnce value={session.api_key} testId="first-api-key">
+        <strong>Copy your API key now.</strong> It is shown only once; only a hash is kept.
+      </ShownOnce>
       <button type="button" className="button primary block" onClick={() => void navigate("/runs", { replace: true })}>
         Continue to the dashboard
       </button>

@@ -1,7 +1,7 @@
 import type { CreatedTeamResponse } from "@oz/contract";
 import { useState } from "react";
 import { useCreateTeam, useInstanceTeams } from "../api/accounts.ts";
-import { CopyButton } from "../components/CopyButton.tsx";
+import { ShownOnce } from "../components/ShownOnce.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import { Spinner } from "../components/Spinner.tsx";
 import { formatDateTime } from "../runs/format.ts";
@@ -52,20 +52,12 @@ export function TeamsSection() {
       </form>
       {create.isError && <ProblemMessage error={create.error} />}
       {created && (
-        <div className="reveal" role="status">
-          <p>
-            <strong>
-              Send this link to {created.invite.email}, the first admin of {created.team.name}.
-            </strong>{" "}
-            It works once, for 7 days, and is shown only now.
-          </p>
-          <div className="reveal-row">
-            <code className="secret-value" data-testid="team-invite-link">
-              {created.invite.invite_url}
-            </code>
-            <CopyButton text={created.invite.invite_url} />
-          </div>
-        </div>
+        <ShownOnce value={created.invite.invite_url} testId="team-invite-link" onDone={() => setCreated(null)}>
+          <strong>
+            Send this link to {created.invite.email}, the first admin of {created.team.name}.
+          </strong>{" "}
+          It works once, for 7 days, and is shown only now.
+        </ShownOnce>
       )}
       {teams.isPending ? (
         <Spinner />
