@@ -26,6 +26,7 @@ import { skillRoutes } from "./skills/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
 import { runLogRoute } from "./run-events/run-log.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
+import { workerHostRoutes } from "./worker-hosts/routes.ts";
 
 /** Composition root of the API: every plugin and route module is wired here and nowhere else. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(modelRoutes, deps);
       await api.register(skillRoutes, deps);
       await api.register(followupRoutes, deps);
+      await api.register(workerHostRoutes, deps);
     },
     { prefix: API_PREFIX },
   );
