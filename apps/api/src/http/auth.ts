@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { authenticateApiKey, type ListeningPrincipalCache, type Principal } from "@oz/auth";
+import { authenticateApiKey, type ListeningPrincipalCache, type Principal, type UserPrincipal } from "@oz/auth";
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 import { authenticateSessionCookie } from "../sessions/authenticate-session.ts";
@@ -8,6 +8,11 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Set by the auth hook on every authenticated route. */
     principal: Principal | null;
+    /**
+     * Authenticates the request's credentials again, as its first request did: a long-lived response (an
+     * SSE stream) calls it to notice a revoked key or an ended session. Rejects with a 401 ApiError.
+     */
+    reauthenticate: () => Promise<Principal | null>;
   }
   interface FastifyContextConfig {
     /** `public`: no credentials needed (a present but invalid one is still a 401, contract §1.2). */
@@ -26,20 +31,25 @@ declare module "fastify" {
  */
 export function registerAuth(app: FastifyInstance, db: Db, principals?: ListeningPrincipalCache) {
   app.decorateRequest("principal", null);
-  app.addHook("onRequest", async (request: FastifyRequest) => {
-    if (request.is404) return; // unknown routes answer 404 whoever asks
+  app.decorateRequest("reauthenticate", async () => null);
+  const authenticate = async (request: FastifyRequest): Promise<Principal | null> => {
     const mode = request.routeOptions.config?.auth ?? "required";
     const header = request.headers.authorization;
     if (!header) {
       // Without a key, the dashboard's session cookie (src/sessions) may stand in for one.
-      request.principal = await authenticateSessionCookie(db, request, mode);
-      if (request.principal || mode === "public") return;
+      const principal = await authenticateSessionCookie(db, request, mode);
+      if (principal || mode === "public") return principal;
       throw new ApiError("authentication_required", "send Authorization: Bearer <API key>");
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1])
       throw new ApiError("authentication_required", "the Authorization header must be 'Bearer <API key>'");
-    request.principal = await authenticateApiKey(db, match[1], { cache: principals?.cache });
+    return authenticateApiKey(db, match[1], { cache: principals?.cache });
+  };
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    if (request.is404) return; // unknown routes answer 404 whoever asks
+    request.principal = await authenticate(request);
+    request.reauthenticate = () => authenticate(request);
   });
   if (principals) {
     // Every replica hears a change at the same moment (Postgres notifies all listeners at commit); waiting
@@ -56,11 +66,15 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Identity management is for humans only (contract §2.11). */
-export function requireHuman(request: FastifyRequest) {
+/**
+ * For changes only people may make (contract §2.11: identities; ours: environments, secrets, keys). A cloud
+ * agent's key that could write these could widen its own access: name any team secret in an environment
+ * its runs use, mint keys, grant itself secrets. 403 `not_authorized`.
+ */
+export function requireHuman(request: FastifyRequest, action = "manage agent identities"): UserPrincipal {
   const principal = principalOf(request);
   if (principal.kind !== "user") {
-    throw new ApiError("not_authorized", "cloud agents cannot manage agent identities; use a personal API key");
+    throw new ApiError("not_authorized", `cloud agents cannot ${action}; use a personal API key`);
   }
   return principal;
 }
