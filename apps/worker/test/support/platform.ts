@@ -4,6 +4,7 @@ import type { RunItem, RunState } from "@oz/contract";
 import type { ModelCatalogue } from "@oz/llm";
 import { TERMINAL_RUN_STATES } from "@oz/contract";
 import { call, startTestServer, type TestServer } from "../../../api/test/support/test-server.ts";
+import type { AppDeps } from "../../../api/src/deps.ts";
 import type { WorkerSettings } from "../../src/settings.ts";
 import { startTestWorker, TEST_IMAGE, type TestWorker } from "./test-worker.ts";
 
@@ -29,9 +30,11 @@ export async function startTestPlatform(
     withoutWorker?: boolean;
     /** The workers' model catalogue (the built-in harness's models). */
     models?: ModelCatalogue;
+    /** Dependencies of the API to replace (e.g. its download-link signer). */
+    serverOverrides?: Partial<AppDeps>;
   } = {},
 ): Promise<TestPlatform> {
-  const server = await startTestServer({}, options);
+  const server = await startTestServer(options.serverOverrides ?? {}, options);
   const workers: TestWorker[] = [];
   const addWorker = async (more: Partial<WorkerSettings> = {}) => {
     const worker = await startTestWorker(
