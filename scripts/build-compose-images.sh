@@ -61,7 +61,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   rm /tmp/pw
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   "$bin/pg_ctl" -w -o "-c listen_addresses=''" start >/dev/null
-  [ "$POSTGRES_DB" = postgres ] || "$bin/../bin/psql" -U "$POSTGRES_USER" -d postgres -qc "CREATE DATABASE \"$POSTGRES_DB\""
+  [ "$POSTGRES_DB" = postgres ] || "$bin/psql" -U "$POSTGRES_USER" -d postgres -qc "CREATE DATABASE \"$POSTGRES_DB\""
   "$bin/pg_ctl" -w stop >/dev/null
 fi
 exec "$bin/postgres" -c listen_addresses='*'
