@@ -20,6 +20,7 @@ export const DASHBOARD_PAGES = [
   "/agents",
   "/environments",
   "/environments/:environmentId",
+  "/usage",
   "/settings",
 ];
 
