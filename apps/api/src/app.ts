@@ -27,7 +27,7 @@ import { setupRoutes } from "./setup/routes.ts";
 import { setupRequired } from "./setup/setup-token.ts";
 import { skillRoutes } from "./skills/routes.ts";
 import { teamRoutes } from "./teams/routes.ts";
-import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
+import { DEFAULT_WEB_DIST_DIR, dashboardNotFoundPage, webAppRoutes } from "./web-app/routes.ts";
 import { runLogRoute } from "./run-events/run-log.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 import { workerHostRoutes } from "./worker-hosts/routes.ts";
@@ -51,7 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header("x-trace-id", request.id);
   });
 
-  registerProblemHandlers(app, typeBase);
+  registerProblemHandlers(app, typeBase, dashboardNotFoundPage(deps.webDistDir ?? DEFAULT_WEB_DIST_DIR));
   registerNulRefusal(app);
   registerJsonBodyParser(app);
   const principals = deps.databaseUrl

@@ -291,13 +291,15 @@ describe("the dashboard in a real browser", () => {
       environments: "/environments",
       "environment-detail": `/environments/${envId}`,
       settings: "/settings",
+      usage: "/usage",
       "not-found": "/no-such-page",
     };
-    for (const [size, viewport] of [
-      ["desktop", { width: 1440, height: 900 }],
-      ["phone", { width: 390, height: 844 }],
+    for (const [size, viewport, colorScheme] of [
+      ["desktop", { width: 1440, height: 900 }, "light"],
+      ["phone", { width: 390, height: 844 }, "light"],
+      ["desktop-dark", { width: 1440, height: 900 }, "dark"],
     ] as const) {
-      const ctx = await browser.newContext({ viewport, storageState: await context.storageState() });
+      const ctx = await browser.newContext({ viewport, colorScheme, storageState: await context.storageState() });
       try {
         const p = await ctx.newPage();
         for (const [name, path] of Object.entries(pages)) {
@@ -310,6 +312,10 @@ describe("the dashboard in a real browser", () => {
           ).toBeLessThanOrEqual(0);
           await screenshot(p, `30-${name}-${size}`);
         }
+        // Dark mode follows the system setting.
+        const background = await p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+        const [r = 0, g = 0, b = 0] = background.match(/\d+/g)!.map(Number);
+        expect(r + g + b < 150, `${size} background ${background}`).toBe(colorScheme === "dark");
       } finally {
         await ctx.close();
       }

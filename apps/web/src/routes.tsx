@@ -44,6 +44,7 @@ export const routes: RouteObject[] = [
           Component: async () => (await import("./environments/EnvironmentDetailPage.tsx")).EnvironmentDetailPage,
         },
       },
+      { path: "/usage", lazy: { Component: async () => (await import("./usage/UsagePage.tsx")).UsagePage } },
       {
         path: "/settings",
         lazy: { Component: async () => (await import("./settings/SettingsPage.tsx")).SettingsPage },

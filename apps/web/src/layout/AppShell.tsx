@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { Bot, Boxes, LogOut, Menu, Play, Settings } from "lucide-react";
+import { BarChart3, BookOpen, Bot, Boxes, LogOut, Menu, Play, Settings } from "lucide-react";
 import { Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLogout } from "../api/session.ts";
@@ -11,6 +11,7 @@ const NAV = [
   { to: "/runs", label: "Runs", icon: Play },
   { to: "/agents", label: "Agents", icon: Bot },
   { to: "/environments", label: "Environments", icon: Boxes },
+  { to: "/usage", label: "Usage", icon: BarChart3 },
   { to: "/settings", label: "Settings", icon: Settings },
 ];
 
@@ -54,6 +55,10 @@ export function AppShell() {
               <Icon size={18} aria-hidden /> {label}
             </NavLink>
           ))}
+          {/* The API's own documentation (OpenAPI), served by the API at its origin. */}
+          <a href="/docs" className="nav-link" target="_blank" rel="noreferrer">
+            <BookOpen size={18} aria-hidden /> API docs
+          </a>
         </nav>
         <div className="sidebar-user">
           <div className="avatar" aria-hidden>
