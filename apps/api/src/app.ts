@@ -39,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...problemServerOptions(typeBase),
     logger: redactingLogger(deps.logger),
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
     // A W3C-style trace id per request (32 hex digits): returned as `trace_id` in problems and as `x-trace-id`.
     // A random UUID's digits: randomUUID serves from a prefilled entropy buffer, ~8× cheaper than randomBytes.
     genReqId: () => randomUUID().replaceAll("-", ""),

@@ -38,6 +38,8 @@ export interface AppDeps {
   /** Paces password guessing per account and per client address (shared by every API process via Redis). */
   signInThrottle: SignInThrottle;
   bodyLimit?: number;
+  /** Fastify's `trustProxy`: which `X-Forwarded-For` hops give the client's address (default: none). */
+  trustProxy?: boolean | string;
   logger?: FastifyServerOptions["logger"];
   /** How long a dashboard sign-in lasts (default 7 days). */
   sessionLifetimeMs?: number;

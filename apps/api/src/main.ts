@@ -39,6 +39,7 @@ const app = await buildApp({
   githubUrl: config.OZ_GITHUB_URL,
   ...secretAndArtifactDeps(masterKey.key, config.OZ_BLOB_DIR, config.OZ_PUBLIC_URL),
   bodyLimit: config.OZ_BODY_LIMIT_BYTES,
+  trustProxy: config.OZ_TRUST_PROXY,
   sessionLifetimeMs: config.OZ_SESSION_LIFETIME_HOURS * 3_600_000,
   logger,
 });

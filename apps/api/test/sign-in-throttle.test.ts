@@ -115,6 +115,28 @@ describe("the throttle's counts", () => {
   });
 });
 
+describe("behind a reverse proxy", () => {
+  it("paces each client's address from X-Forwarded-For when the proxy is trusted (OZ_TRUST_PROXY)", async () => {
+    const throttle = new SignInThrottle(redis, `oz-test-${randomBytes(4).toString("hex")}`, {
+      addressFreeFailures: 2,
+      firstWaitSeconds: 60,
+    });
+    const proxied = await startTestServer({ trustProxy: true, signInThrottle: throttle });
+    try {
+      const from = (address: string, i: number) =>
+        call(proxied, "POST", "/auth/login", {
+          body: { email: `user-${i}@example.com`, password: "x" },
+          headers: { ...CSRF, "x-forwarded-for": address },
+        });
+      for (let i = 0; i < 3; i++) expect((await from("203.0.113.7", i)).status).toBe(401);
+      expectProblem(await from("203.0.113.7", 3), 429, "resource_unavailable", /from this address/);
+      expect((await from("198.51.100.9", 4)).status).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe("password hashes of an older cost", () => {
   it("are replaced by OWASP's cost on the next successful sign-in", async () => {
     const member = await userWithPassword("old but fine", { logN: 14, r: 8, p: 1 });

@@ -98,6 +98,18 @@ const ApiEnv = CommonEnv.extend({
     .transform((path) => resolve(process.cwd(), path)),
   /** How long a dashboard sign-in lasts. */
   OZ_SESSION_LIFETIME_HOURS: z.coerce.number().positive().default(168),
+  /**
+   * Which `X-Forwarded-For` hops to believe for the client's address (sign-in pacing per address): `false`
+   * (none: the socket's address), `true` (all), or comma-separated addresses/CIDRs of the proxies.
+   */
+  OZ_TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((v): boolean | string => {
+      const value = v.trim();
+      if (value === "" || value === "false") return false;
+      return value === "true" ? true : value;
+    }),
 });
 export type ApiConfig = Omit<z.infer<typeof ApiEnv>, "OZ_PUBLIC_URL"> & { OZ_PUBLIC_URL: string };
 
