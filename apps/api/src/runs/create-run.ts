@@ -11,6 +11,7 @@ import { assertModelAvailable, resolveRunConfig } from "./resolve-config.ts";
 import { resolveParties } from "./resolve-parties.ts";
 import { runTitle } from "./run-title.ts";
 import { isRunVisibleTo } from "./visibility.ts";
+import { assertWorkerHostOfTeam } from "../worker-hosts/service.ts";
 
 const NO_MODELS = new ModelCatalogue([]);
 
@@ -65,6 +66,7 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
     throw invalid("prompt is required unless a skill is specified");
   }
   if (config.environment_id) await assertEnvironmentInTeam(db, principal.teamId, config.environment_id);
+  await assertWorkerHostOfTeam(db, principal.teamId, config.worker_host);
 
   const runId = newUuid();
   const inserted = await deps.insertRun({
