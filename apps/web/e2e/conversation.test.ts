@@ -84,7 +84,7 @@ describe("an oz run in the browser", () => {
     await step.getByRole("button").click();
     await expect.poll(() => step.locator(".tool-body").textContent()).toContain("hello-from-the-tool");
     // The summary is Markdown, shown once: a heading and bold text, not "##" and asterisks.
-    expect(await transcript().getByRole("heading", { name: "Summary" }).count()).toBe(1);
+    await expect.poll(() => transcript().getByRole("heading", { name: "Summary" }).count()).toBe(1);
     expect(await transcript().locator("strong", { hasText: "hello-from-the-tool" }).count()).toBe(1);
     expect(await page.locator(".page").textContent()).not.toContain("## Summary");
     expect(await page.locator(".status-message").count()).toBe(0);

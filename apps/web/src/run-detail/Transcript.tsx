@@ -10,13 +10,15 @@ import {
   MessageSquarePlus,
   XCircle,
 } from "lucide-react";
-import { useLayoutEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { AnsiText } from "./AnsiText.tsx";
 import type { LogLine } from "./log-lines.ts";
-import { Markdown } from "./Markdown.tsx";
 import { ToolStep } from "./ToolStep.tsx";
 import type { TranscriptItem } from "./transcript.ts";
+
+// The Markdown renderer is a chunk of its own: a run whose agent said nothing (a command run) never loads it.
+const Markdown = lazy(async () => ({ default: (await import("./Markdown.tsx")).Markdown }));
 
 export const clockTime = (iso: string) =>
   new Date(iso).toLocaleTimeString("en", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
@@ -92,7 +94,9 @@ function Item({
       return (
         <div className="t-message" data-turn={item.turn}>
           <div className="t-who small muted">Agent</div>
-          <Markdown text={item.text} />
+          <Suspense fallback={<p className="prompt">{item.text}</p>}>
+            <Markdown text={item.text} />
+          </Suspense>
         </div>
       );
     case "tool":
