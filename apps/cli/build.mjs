@@ -8,7 +8,7 @@
 import { build } from "esbuild";
 import { chmod, rename, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { brotliCompressSync } from "node:zlib";
+import { brotliCompressSync, constants } from "node:zlib";
 
 const source = (path) => fileURLToPath(new URL(path, import.meta.url));
 const outfile = source("./dist/oz.mjs");
@@ -22,7 +22,10 @@ const lazy = await build({
   entryPoints: [source("./src/runs/lazy-modules.ts")],
   write: false,
 });
-const packed = brotliCompressSync(lazy.outputFiles[0].contents).toString("base64");
+// Quality 9, not the default 11: 8% larger, and 0.3 s instead of 4.5 s to build.
+const packed = brotliCompressSync(lazy.outputFiles[0].contents, {
+  params: { [constants.BROTLI_PARAM_QUALITY]: 9 },
+}).toString("base64");
 
 /** Replaces src/runs/load-lazy-modules.ts with a loader of the packed bundle. */
 const packedLazyModules = {

@@ -56,7 +56,10 @@ export function registerArtifactCommands(program: Command, runtime: Runtime) {
         if (item.artifact_type === "PLAN") {
           throw new CliError(`Artifact ${uid} is a plan: it has no file. Show it with \`oz artifact get ${uid}\`.`);
         }
-        const name = item.artifact_type === "FILE" ? basename(item.data.filename) : `${item.artifact_uid}.png`;
+        const name =
+          item.artifact_type === "FILE"
+            ? basename(item.data.filename)
+            : `${item.artifact_uid}.${item.data.content_type.split("/")[1]?.replace("jpeg", "jpg") ?? "png"}`;
         // The signed link works without the API key; it is the server's own origin.
         const response = await client.send("GET", item.data.download_url, { anonymous: true });
         if (options.out === "-") {
