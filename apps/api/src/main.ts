@@ -8,6 +8,7 @@ import { prepareServices } from "@oz/startup";
 import { buildApp } from "./app.ts";
 import { secretAndArtifactDeps } from "./deps.ts";
 import { createLiveDeps } from "./dispatch/live-deps.ts";
+import { announceFirstAdminSetup } from "./setup/announce-setup.ts";
 import { bootstrapAdmin } from "./teams/bootstrap.ts";
 
 const config = loadApiConfig();
@@ -50,6 +51,15 @@ const bootstrapped = await bootstrapAdmin(db, {
 });
 if (bootstrapped !== "skipped")
   app.log.info({ email: config.OZ_BOOTSTRAP_ADMIN_EMAIL }, `bootstrap admin ${bootstrapped}`);
+await announceFirstAdminSetup(
+  db,
+  {
+    publicUrl: config.OZ_PUBLIC_URL,
+    tokenFile: config.OZ_SETUP_TOKEN_FILE,
+    bootstrapConfigured: bootstrapped !== "skipped",
+  },
+  app.log,
+);
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");

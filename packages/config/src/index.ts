@@ -88,6 +88,14 @@ const ApiEnv = CommonEnv.extend({
     message: "must look like wk-<at least 16 letters, digits, '_' or '-'>",
   }),
   OZ_BOOTSTRAP_TEAM_NAME: z.string().default("Default team"),
+  /**
+   * Where the one-time first-admin setup link is written (mode 0600) when no user exists and no bootstrap
+   * admin is configured. Relative to the working directory the API starts in.
+   */
+  OZ_SETUP_TOKEN_FILE: z
+    .string()
+    .default(".data/setup-token")
+    .transform((path) => resolve(process.cwd(), path)),
   /** How long a dashboard sign-in lasts. */
   OZ_SESSION_LIFETIME_HOURS: z.coerce.number().positive().default(168),
 });
