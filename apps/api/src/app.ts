@@ -23,6 +23,7 @@ import { runRoutes } from "./runs/routes.ts";
 import { secretRoutes } from "./secrets/routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
 import { skillRoutes } from "./skills/routes.ts";
+import { startApiSweeper } from "./sweeper/api-sweeper.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 import { workerHostRoutes } from "./worker-hosts/routes.ts";
@@ -80,5 +81,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: API_PREFIX },
   );
   await app.register(webAppRoutes, { distDir: deps.webDistDir ?? DEFAULT_WEB_DIST_DIR });
+  if (deps.sweeper) {
+    const sweeper = startApiSweeper({
+      ...deps.sweeper,
+      onError: (err) => app.log.warn({ err: err.message }, "sweep failed; the next pass retries"),
+    });
+    app.addHook("onClose", () => sweeper.close());
+  }
   return app;
 }

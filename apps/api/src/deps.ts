@@ -7,6 +7,7 @@ import { createSecretBox, type SecretBox } from "@oz/secrets";
 import { createArtifactUrlSigner, type ArtifactUrlSigner } from "./artifacts/url-signer.ts";
 import type { RunDispatcher } from "./dispatch/run-dispatcher.ts";
 import type { SkillDiscoveryOptions } from "./skills/skill-discovery.ts";
+import type { ApiSweeperDeps } from "./sweeper/api-sweeper.ts";
 
 /** Everything the API's route modules may use; built once in main.ts (or a test) and passed down. */
 export interface AppDeps {
@@ -34,6 +35,11 @@ export interface AppDeps {
   events: RunEventLog;
   /** Live transcript subscriptions for SSE viewers. */
   eventHub: RunEventHub;
+  /**
+   * Run the API's sweeper (src/sweeper): ends runs whose worker's lease expired and enqueues QUEUED runs
+   * with no job, so neither waits for a live worker. Absent: this process does not sweep.
+   */
+  sweeper?: Omit<ApiSweeperDeps, "onError">;
   bodyLimit?: number;
   logger?: FastifyServerOptions["logger"];
   /** How long a dashboard sign-in lasts (default 7 days). */

@@ -29,6 +29,8 @@ export async function startTestPlatform(
     withoutWorker?: boolean;
     /** The workers' model catalogue (the built-in harness's models). */
     models?: ModelCatalogue;
+    /** Runs the API's own sweeper at this interval. */
+    sweepIntervalMs?: number;
   } = {},
 ): Promise<TestPlatform> {
   const server = await startTestServer({}, options);
