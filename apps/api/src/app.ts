@@ -25,6 +25,7 @@ import { sessionRoutes } from "./sessions/routes.ts";
 import { skillRoutes } from "./skills/routes.ts";
 import { startApiSweeper } from "./sweeper/api-sweeper.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
+import { runLogRoute } from "./run-events/run-log.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 import { workerHostRoutes } from "./worker-hosts/routes.ts";
 
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(runRoutes, deps);
       await api.register(runEventRoutes, deps);
+      await api.register(runLogRoute, deps);
       await api.register(identityRoutes, deps);
       await api.register(environmentRoutes, deps);
       await api.register(apiKeyRoutes, deps);

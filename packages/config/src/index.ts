@@ -66,13 +66,15 @@ const CommonEnv = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
+  /** How long start-up waits for PostgreSQL, Redis, or another process's migration before giving up. */
+  OZ_STARTUP_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
 });
 
 const ApiEnv = CommonEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("0.0.0.0"),
-  /** The URL users reach this server at; used for links and problem `type` URIs. */
-  OZ_PUBLIC_URL: z.url().default("http://localhost:8080"),
+  /** The URL users reach this server at; used for links and problem `type` URIs. Default http://localhost:PORT. */
+  OZ_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   OZ_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   OZ_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -91,7 +93,7 @@ const ApiEnv = CommonEnv.extend({
   /** How long a dashboard sign-in lasts. */
   OZ_SESSION_LIFETIME_HOURS: z.coerce.number().positive().default(168),
 });
-export type ApiConfig = z.infer<typeof ApiEnv>;
+export type ApiConfig = Omit<z.infer<typeof ApiEnv>, "OZ_PUBLIC_URL"> & { OZ_PUBLIC_URL: string };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -116,7 +118,8 @@ function requireMasterKeyInProduction<T extends { NODE_ENV: string; OZ_MASTER_KE
 }
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
-  return requireMasterKeyInProduction(parse(ApiEnv, env));
+  const config = requireMasterKeyInProduction(parse(ApiEnv, env));
+  return { ...config, OZ_PUBLIC_URL: config.OZ_PUBLIC_URL ?? `http://localhost:${config.PORT}` };
 }
 
 const WorkerEnv = CommonEnv.extend({
@@ -142,6 +145,8 @@ const WorkerEnv = CommonEnv.extend({
   /** The built-in harness stops a run that has not finished after this many model turns. */
   OZ_AGENT_MAX_TURNS: z.coerce.number().int().min(1).default(50),
   OZ_WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** On SIGTERM, how long runs in progress may finish before they are stopped and handed back. */
+  OZ_WORKER_DRAIN_SECONDS: z.coerce.number().min(0).default(30),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
 

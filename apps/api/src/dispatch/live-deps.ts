@@ -2,10 +2,12 @@ import type { Db } from "@oz/db";
 import { RunEventHub, RunEventLog } from "@oz/events";
 import { createFailFastRedis, createRedis, RunQueues } from "@oz/queue";
 import type { AppDeps } from "../deps.ts";
+import { SignInThrottle } from "../sessions/sign-in-throttle.ts";
 import { RunDispatcher } from "./run-dispatcher.ts";
 
 /**
- * The API's Redis-backed parts: dispatching runs, recording transcript events and serving live streams.
+ * The API's Redis-backed parts: dispatching runs, recording transcript events, serving live streams and
+ * counting failed sign-ins.
  * Request paths use a fail-fast connection (Redis down must not hang a request); the live-stream
  * subscriber waits for Redis to come back.
  */
@@ -14,7 +16,7 @@ export function createLiveDeps(
   redisUrl: string,
   queuePrefix: string,
   options: { sweepIntervalMs?: number } = {},
-): Pick<AppDeps, "dispatcher" | "events" | "eventHub" | "sweeper"> & { close(): Promise<void> } {
+): Pick<AppDeps, "dispatcher" | "events" | "eventHub" | "signInThrottle" | "sweeper"> & { close(): Promise<void> } {
   const requests = createFailFastRedis(redisUrl);
   const subscriber = createRedis(redisUrl);
   for (const connection of [requests, subscriber]) connection.on("error", () => {});
@@ -25,6 +27,7 @@ export function createLiveDeps(
     dispatcher,
     events,
     eventHub: new RunEventHub(subscriber),
+    signInThrottle: new SignInThrottle(requests, queuePrefix),
     ...(sweepQueues && {
       sweeper: { db, events, queues: sweepQueues, redis: requests, queuePrefix, intervalMs: options.sweepIntervalMs! },
     }),

@@ -96,6 +96,8 @@ export function registerProblemHandlers(app: FastifyInstance, typeBase: string) 
   // Remember every route's pattern so an unknown method on a known path can be told apart from an unknown path.
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook("onRoute", (route) => {
+    // The dashboard's catch-all page (apps/api/src/web-app) answers only what no route did.
+    if ((route.config as { fallback?: boolean } | undefined)?.fallback) return;
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`);
     for (const method of [route.method].flat()) routes.push({ method, pattern });
   });
@@ -111,8 +113,11 @@ export function registerProblemHandlers(app: FastifyInstance, typeBase: string) 
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].filter(
       (m) => m !== "HEAD",
     );
-    const err =
-      allowed.length > 0
+    // A route of this very method matches the path's shape, yet the router refused it: a parameter is over
+    // `maxParamLength` (the router does not always report that through frameworkErrors).
+    const err = allowed.includes(request.method)
+      ? new ApiError("invalid_request", "a path parameter is longer than any identifier", { status: 414 })
+      : allowed.length > 0
         ? new ApiError("invalid_request", `${request.method} is not allowed on ${path}; use ${allowed.join(", ")}`, {
             status: 405,
             title: "Method not allowed.",

@@ -2,16 +2,18 @@ import type { Principal } from "@oz/auth";
 import type { AgentRunParams, AgentRunResponse, RunSourceType, RunState } from "@oz/contract";
 import { newUuid, type Db } from "@oz/db";
 import { ApiError, invalid, notFound } from "@oz/errors";
-import { assertKnownModel, type ModelCatalogue } from "@oz/llm";
+import { ModelCatalogue } from "@oz/llm";
 import { allInOrder } from "./all-in-order.ts";
 import { collectAttachments } from "./attachments.ts";
 import type { InsertRun } from "./insert-run.ts";
 import { resolveParentRun } from "./parent-run.ts";
-import { resolveRunConfig } from "./resolve-config.ts";
+import { assertModelAvailable, resolveRunConfig } from "./resolve-config.ts";
 import { resolveParties } from "./resolve-parties.ts";
 import { runTitle } from "./run-title.ts";
 import { isRunVisibleTo } from "./visibility.ts";
 import { assertWorkerHostOfTeam } from "../worker-hosts/service.ts";
+
+const NO_MODELS = new ModelCatalogue([]);
 
 export interface CreateRunDeps {
   db: Db;
@@ -19,7 +21,7 @@ export interface CreateRunDeps {
   insertRun: InsertRun;
   agentLimit: number;
   maxOrchestrationDepth: number;
-  /** The built-in harness's models: a run of it naming another model is refused (absent: not checked). */
+  /** The built-in harness's models: a run of it naming another model, or when there are none, is refused. */
   models?: ModelCatalogue;
 }
 
@@ -58,7 +60,7 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
       : undefined,
   ]);
   const config = resolveRunConfig(params, parties.executorAgent);
-  if (deps.models && config.harness?.type === "oz") assertKnownModel(deps.models, config.model_id);
+  assertModelAvailable(deps.models ?? NO_MODELS, config);
   const prompt = params.prompt ?? "";
   if (!prompt.trim() && !config.skill_spec && !params.conversation_id) {
     throw invalid("prompt is required unless a skill is specified");

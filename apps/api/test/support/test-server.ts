@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createDb } from "@oz/db";
+import { loadModelCatalogue, type ModelCatalogue } from "@oz/llm";
 import { createTestDatabase, type TestDatabase } from "@oz/testing";
 import { buildApp } from "../../src/app.ts";
 import { secretAndArtifactDeps, type AppDeps } from "../../src/deps.ts";
@@ -33,6 +34,22 @@ export interface TestServer {
 
 let teamCounter = 0;
 
+/**
+ * The model catalogue of a test API unless a test brings its own: the server refuses runs of the built-in
+ * harness without one, or naming a model outside it. API tests accept such runs without executing them, so
+ * nothing serves these models; they are the ids the tests name.
+ */
+export const TEST_MODELS = loadModelCatalogue({
+  OZ_MODELS: JSON.stringify(
+    ["test-model", "gpt-x", "gpt-5", "claude-sonnet-4", "claude-haiku"].map((id) => ({
+      id,
+      provider: "openai",
+      base_url: "http://127.0.0.1:9/v1",
+    })),
+  ),
+  OZ_DEFAULT_MODEL: "test-model",
+});
+
 /** Creates another team (admin + default agent + personal key) in the server's database. */
 export function seedTeam(server: Pick<TestServer, "database">, name = `team-${++teamCounter}`) {
   return createTeam(server.database.db, {
@@ -52,6 +69,8 @@ export async function startTestServer(
     beforeListen?: (app: FastifyInstance) => void;
     /** Runs the API's sweeper at this interval (off by default: most tests want runs left as they put them). */
     sweepIntervalMs?: number;
+    /** The workers' catalogue when a test platform runs them (apps/worker/test): the API checks runs against it. */
+    models?: ModelCatalogue;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -73,6 +92,7 @@ export async function startTestServer(
     publicUrl: "http://oz.test",
     agentLimit: 3,
     maxOrchestrationDepth: 5,
+    models: options.models ?? TEST_MODELS,
     ...secretAndArtifactDeps(masterKey, blobDir, "http://oz.test"),
     ...overrides,
   };

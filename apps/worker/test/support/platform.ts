@@ -4,6 +4,7 @@ import type { RunItem, RunState } from "@oz/contract";
 import type { ModelCatalogue } from "@oz/llm";
 import { TERMINAL_RUN_STATES } from "@oz/contract";
 import { call, startTestServer, type TestServer } from "../../../api/test/support/test-server.ts";
+import type { AppDeps } from "../../../api/src/deps.ts";
 import type { WorkerSettings } from "../../src/settings.ts";
 import { startTestWorker, TEST_IMAGE, type TestWorker } from "./test-worker.ts";
 
@@ -31,9 +32,11 @@ export async function startTestPlatform(
     models?: ModelCatalogue;
     /** Runs the API's own sweeper at this interval. */
     sweepIntervalMs?: number;
+    /** Dependencies of the API to replace (e.g. its download-link signer). */
+    serverOverrides?: Partial<AppDeps>;
   } = {},
 ): Promise<TestPlatform> {
-  const server = await startTestServer({}, options);
+  const server = await startTestServer(options.serverOverrides ?? {}, options);
   const workers: TestWorker[] = [];
   const addWorker = async (more: Partial<WorkerSettings> = {}) => {
     const worker = await startTestWorker(
@@ -146,6 +149,25 @@ export async function createEnvironment(platform: TestPlatform, body: Record<str
 export async function createSecret(platform: TestPlatform, name: string, value: string) {
   const res = await call(platform.server, "POST", "/secrets", { key: platform.key, body: { name, value } });
   expect(res.status, JSON.stringify(res.json)).toBe(200);
+}
+
+/** The environment of a worker process (spawnWorkerProcess) joining the platform. */
+export function workerProcessEnv(
+  platform: TestPlatform,
+  workerId: string,
+  redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+) {
+  return {
+    DATABASE_URL: platform.server.database.url,
+    REDIS_URL: redisUrl,
+    OZ_QUEUE_PREFIX: platform.server.queuePrefix,
+    OZ_WORKER_ID: workerId,
+    OZ_MASTER_KEY: platform.server.masterKey.toString("hex"),
+    OZ_DEFAULT_IMAGE: TEST_IMAGE,
+    OZ_LEASE_SECONDS: "2",
+    OZ_SWEEP_INTERVAL_SECONDS: "0.5",
+    OZ_SANDBOX_MEMORY_MB: "256",
+  };
 }
 
 /** Lets the platform's team send runs to a self-hosted worker host (an admin's registration). */
