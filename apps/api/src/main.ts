@@ -27,7 +27,9 @@ const masterKey = await resolveMasterKey({
   production: config.NODE_ENV === "production",
   devKeyFile: DEV_MASTER_KEY_FILE,
 });
-const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX);
+const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX, {
+  sweepIntervalMs: config.OZ_SWEEP_INTERVAL_SECONDS * 1000,
+});
 const app = await buildApp({
   db,
   databaseUrl: config.DATABASE_URL, // the API-key cache's LISTEN connection

@@ -21,7 +21,14 @@ beforeAll(async () => {
   fake = await startFakeLlm({ apiKey: "sk-fake" });
   const models = loadModelCatalogue({
     OZ_MODELS: JSON.stringify([
-      { id: "fake", provider: "openai", base_url: fake.openaiBaseUrl, api_key_env: "FAKE_LLM_KEY" },
+      {
+        id: "fake",
+        provider: "openai",
+        base_url: fake.openaiBaseUrl,
+        api_key_env: "FAKE_LLM_KEY",
+        input_price_per_mtok: 2,
+        output_price_per_mtok: 10,
+      },
     ]),
     OZ_DEFAULT_MODEL: "fake",
     FAKE_LLM_KEY: "sk-fake",
@@ -84,11 +91,13 @@ describe("an oz run in the browser", () => {
     await step.getByRole("button").click();
     await expect.poll(() => step.locator(".tool-body").textContent()).toContain("hello-from-the-tool");
     // The summary is Markdown, shown once: a heading and bold text, not "##" and asterisks.
-    expect(await transcript().getByRole("heading", { name: "Summary" }).count()).toBe(1);
+    await expect.poll(() => transcript().getByRole("heading", { name: "Summary" }).count()).toBe(1);
     expect(await transcript().locator("strong", { hasText: "hello-from-the-tool" }).count()).toBe(1);
     expect(await page.locator(".page").textContent()).not.toContain("## Summary");
     expect(await page.locator(".status-message").count()).toBe(0);
     await expect.poll(() => page.locator(".t-usage").count()).toBe(2);
+    // Each turn: 100 tokens in at $2/M and 20 out at $10/M.
+    expect(await page.locator(".t-usage").first().textContent()).toContain("100 in / 20 out tokens · $0.0004");
     expect(await page.title()).toBe("Succeeded · Greeting · Oz");
     await screenshot(page, "20-run-conversation-desktop");
   });

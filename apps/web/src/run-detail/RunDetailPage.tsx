@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../api/client.ts";
 import { problemOf } from "../api/problem.ts";
-import { useEnvironments } from "../api/resources.ts";
+import { useEnvironments, useModels } from "../api/resources.ts";
 import { isTerminal, useRun } from "../api/runs.ts";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import { Spinner } from "../components/Spinner.tsx";
@@ -64,6 +64,7 @@ export function RunDetailPage() {
   const [tab, setTab] = useState<"conversation" | "log">("conversation");
   const log = useMemo(() => (tab === "log" ? buildLog(stream.events) : []), [tab, stream.events]);
   const environments = useEnvironments();
+  const models = useModels();
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const onDownload = (uid: string) => {
     setDownloadError(null);
@@ -175,7 +176,7 @@ export function RunDetailPage() {
               {running ? "Waiting for the run to start…" : "This run has no transcript."}
             </p>
           ) : (
-            <Transcript items={items} running={running} onDownload={onDownload} />
+            <Transcript items={items} running={running} onDownload={onDownload} prices={models.data?.models ?? []} />
           )}
           <FollowupBox
             runId={r.run_id}

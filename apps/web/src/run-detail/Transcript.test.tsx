@@ -92,14 +92,14 @@ describe("<Transcript>", () => {
     expect(screen.getByText("environment_setup_failed")).toBeTruthy();
   });
 
-  it("shows what the agent said as Markdown, never as HTML, and its final words once", () => {
+  it("shows what the agent said as Markdown, never as HTML, and its final words once", async () => {
     const { container } = render(
       <Transcript items={buildTranscript(agentEvents)} running={false} onDownload={() => {}} />,
     );
-    expect(screen.getByText("tests").tagName).toBe("STRONG");
+    expect((await screen.findByText("tests")).tagName).toBe("STRONG");
     expect(container.querySelector("script")).toBeNull();
     expect(screen.getByText(/<script>alert\(1\)<\/script>/)).toBeTruthy();
-    expect(screen.getByRole("link", { name: "docs" }).getAttribute("rel")).toContain("noreferrer");
+    expect((await screen.findByRole("link", { name: "docs" })).getAttribute("rel")).toContain("noreferrer");
     // The closing state event repeats the agent's last message: the conversation shows it once.
     expect(container.textContent!.split("alert(1)").length - 1).toBe(1);
     expect(screen.getByText(/120 in \/ 30 out tokens/)).toBeTruthy();

@@ -10,13 +10,15 @@ import {
   MessageSquarePlus,
   XCircle,
 } from "lucide-react";
-import { useLayoutEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { AnsiText } from "./AnsiText.tsx";
 import type { LogLine } from "./log-lines.ts";
-import { Markdown } from "./Markdown.tsx";
 import { ToolStep } from "./ToolStep.tsx";
-import type { TranscriptItem } from "./transcript.ts";
+import { turnCostUsd, type ModelPrice, type TranscriptItem } from "./transcript.ts";
+
+// The Markdown renderer is a chunk of its own: a run whose agent said nothing (a command run) never loads it.
+const Markdown = lazy(async () => ({ default: (await import("./Markdown.tsx")).Markdown }));
 
 export const clockTime = (iso: string) =>
   new Date(iso).toLocaleTimeString("en", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
@@ -67,10 +69,12 @@ function Item({
   item,
   running,
   onDownload,
+  prices,
 }: {
   item: TranscriptItem;
   running: boolean;
   onDownload: (uid: string) => void;
+  prices: readonly ModelPrice[];
 }) {
   switch (item.kind) {
     case "state":
@@ -92,18 +96,25 @@ function Item({
       return (
         <div className="t-message" data-turn={item.turn}>
           <div className="t-who small muted">Agent</div>
-          <Markdown text={item.text} />
+          <Suspense fallback={<p className="prompt">{item.text}</p>}>
+            <Markdown text={item.text} />
+          </Suspense>
         </div>
       );
     case "tool":
       return <ToolStep item={item} running={running} />;
-    case "usage":
+    case "usage": {
+      const usd = turnCostUsd(item.usage, prices);
+      // A turn often costs a fraction of a cent: show enough digits to tell turns apart.
+      const cost = usd === undefined ? undefined : `$${usd.toFixed(usd < 0.01 ? 4 : 2)}`;
       return (
         <div className="t-usage muted small">
           <Coins size={12} aria-hidden /> Turn {item.usage.turn} · {item.usage.model} ·{" "}
           {item.usage.inputTokens.toLocaleString("en")} in / {item.usage.outputTokens.toLocaleString("en")} out tokens
+          {cost && ` · ${cost}`}
         </div>
       );
+    }
     case "followup":
       return (
         <div className="t-followup">
@@ -178,10 +189,13 @@ export function Transcript({
   items,
   running,
   onDownload,
+  prices = [],
 }: {
   items: TranscriptItem[];
   running: boolean;
   onDownload: (uid: string) => void;
+  /** The catalogue's model prices, for each turn's cost. */
+  prices?: readonly ModelPrice[];
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
@@ -225,7 +239,7 @@ export function Transcript({
                 {"line" in row ? (
                   <OutputLine line={row.line} />
                 ) : (
-                  <Item item={row.item} running={running} onDownload={onDownload} />
+                  <Item item={row.item} running={running} onDownload={onDownload} prices={prices} />
                 )}
               </div>
             );

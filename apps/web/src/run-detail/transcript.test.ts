@@ -1,6 +1,6 @@
 import type { RunEvent } from "@oz/contract";
 import { describe, expect, it } from "vitest";
-import { buildLog, buildTranscript, totalUsage } from "./transcript.ts";
+import { buildLog, buildTranscript, totalUsage, turnCostUsd } from "./transcript.ts";
 
 let seq = 0;
 const event = (type: string, payload: Record<string, unknown>): RunEvent => {
@@ -117,5 +117,13 @@ describe("the transcript", () => {
     ]);
     expect(log.map((l) => l.text)).toEqual(["cloning", "100%", "\u001b[31mred\u001b[0m"]);
     expect(log[0]).toMatchObject({ step: 1 });
+  });
+
+  it("prices a turn at the catalogue's rates, finding the model by id or provider name", () => {
+    const usage = { model: "claude-sonnet-4-5", turn: 1, inputTokens: 1_000, outputTokens: 100 };
+    const prices = [{ id: "sonnet", model: "claude-sonnet-4-5", input_price_per_mtok: 3, output_price_per_mtok: 15 }];
+    expect(turnCostUsd(usage, prices)).toBeCloseTo(0.0045);
+    expect(turnCostUsd({ ...usage, model: "sonnet" }, prices)).toBeCloseTo(0.0045);
+    expect(turnCostUsd({ ...usage, model: "unpriced" }, prices)).toBeUndefined();
   });
 });

@@ -246,3 +246,21 @@ export function buildLog(events: readonly RunEvent[]): LogLine[] {
   }
   return builder.lines;
 }
+
+/** Per-million-token prices of a model, as `GET /models` lists them. */
+export interface ModelPrice {
+  id: string;
+  model: string;
+  input_price_per_mtok?: number;
+  output_price_per_mtok?: number;
+}
+
+/** What one turn cost at the catalogue's prices (the model named by its id or its provider name), if priced. */
+export function turnCostUsd(usage: TurnUsage, prices: readonly ModelPrice[]): number | undefined {
+  const price = prices.find((p) => p.id === usage.model) ?? prices.find((p) => p.model === usage.model);
+  if (price?.input_price_per_mtok === undefined && price?.output_price_per_mtok === undefined) return undefined;
+  return (
+    (usage.inputTokens * (price.input_price_per_mtok ?? 0) + usage.outputTokens * (price.output_price_per_mtok ?? 0)) /
+    1_000_000
+  );
+}
