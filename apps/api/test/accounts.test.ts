@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem } from "./support/expect-problem.ts";
 import { call, startTestServer, type TestServer } from "./support/test-server.ts";
 
+/** Every sign-in hashes at OWASP's scrypt cost (~0.3 s idle, several seconds on a loaded machine). */
+const SLOW_HASHING_TIMEOUT_MS = 120_000;
+
 const CSRF = { "x-oz-csrf": "1" };
 const ADMIN_PASSWORD = "the admin's password";
 
@@ -39,7 +42,7 @@ async function newMember(email: string, password = "member password 1") {
   return { cookie: accepted.headers.get("set-cookie")!.split(";")[0]!, uid: accepted.json.user.uid as string };
 }
 
-describe("inviting a member", () => {
+describe("inviting a member", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("gives the admin a single-use link that makes an account, signs it in as a member, and works once", async () => {
     const invite = await call(server, "POST", "/team/invites", {
       ...as(adminCookie),
@@ -116,7 +119,7 @@ describe("inviting a member", () => {
   });
 });
 
-describe("roles and removal", () => {
+describe("roles and removal", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("lets the admin make a member an admin and back; the team's last admin cannot be demoted or removed", async () => {
     const dave = await newMember("dave@example.com");
     const promoted = await call(server, "PATCH", `/team/members/${dave.uid}`, {
@@ -158,7 +161,7 @@ describe("roles and removal", () => {
   });
 });
 
-describe("changing one's password", () => {
+describe("changing one's password", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("needs the current password, ends the user's other sessions and keeps this one", async () => {
     const frank = await newMember("frank@example.com", "frank's first password");
     const other = await signIn("frank@example.com", "frank's first password");
@@ -187,7 +190,7 @@ describe("changing one's password", () => {
   });
 });
 
-describe("teams", () => {
+describe("teams", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("lets the instance admin create a team and invite its first admin, who may already have an account", async () => {
     const created = await call(server, "POST", "/teams", {
       ...as(adminCookie),

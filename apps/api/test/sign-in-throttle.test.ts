@@ -7,6 +7,9 @@ import { expectProblem } from "./support/expect-problem.ts";
 import { addTeamMember } from "./support/members.ts";
 import { call, startTestServer, type TestServer } from "./support/test-server.ts";
 
+/** Every sign-in hashes at OWASP's scrypt cost (~0.3 s idle, several seconds on a loaded machine). */
+const SLOW_HASHING_TIMEOUT_MS = 120_000;
+
 const CSRF = { "x-oz-csrf": "1" };
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -39,7 +42,7 @@ async function userWithPassword(password: string, cost?: { logN: number; r: numb
 const signIn = (email: string, password: string) =>
   call(server, "POST", "/auth/login", { body: { email, password }, headers: CSRF });
 
-describe("password guessing", () => {
+describe("password guessing", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("is paced after five failures: 429 with Retry-After, even for the right password, until the wait is over", async () => {
     const { email } = await userWithPassword("the right one");
     for (let i = 0; i < 6; i++) expect((await signIn(email, `guess ${i}`)).status).toBe(401);
@@ -87,7 +90,7 @@ describe("password guessing", () => {
   });
 });
 
-describe("the throttle's counts", () => {
+describe("the throttle's counts", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("are shared by API processes through Redis, per account and per client address", async () => {
     const prefix = `oz-test-throttle-${randomBytes(4).toString("hex")}`;
     const other = createRedis(REDIS_URL);
@@ -115,7 +118,7 @@ describe("the throttle's counts", () => {
   });
 });
 
-describe("behind a reverse proxy", () => {
+describe("behind a reverse proxy", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("paces each client's address from X-Forwarded-For when the proxy is trusted (OZ_TRUST_PROXY)", async () => {
     const throttle = new SignInThrottle(redis, `oz-test-${randomBytes(4).toString("hex")}`, {
       addressFreeFailures: 2,
@@ -137,7 +140,7 @@ describe("behind a reverse proxy", () => {
   });
 });
 
-describe("password hashes of an older cost", () => {
+describe("password hashes of an older cost", { timeout: SLOW_HASHING_TIMEOUT_MS }, () => {
   it("are replaced by OWASP's cost on the next successful sign-in", async () => {
     const member = await userWithPassword("old but fine", { logN: 14, r: 8, p: 1 });
     const stored = async () =>
