@@ -16,7 +16,7 @@ export interface HarnessContext {
   sandbox: Sandbox;
   /** Where the harness works: the first repo's checkout, or the workspace. */
   cwd: string;
-  /** Variables for the agent process on top of the sandbox's own (OZ_PROMPT, …). */
+  /** Variables for the agent process on top of the sandbox's own (the prompt is not one: prompt-file.ts). */
   env: Record<string, string>;
   /** Appends events to the transcript. */
   emit(events: NewRunEvent[]): Promise<unknown>;

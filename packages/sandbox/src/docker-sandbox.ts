@@ -1,9 +1,11 @@
 import { posix } from "node:path";
 import type Docker from "dockerode";
+import { pack } from "tar-stream";
 import { listArchiveFiles, readFirstEntry, statPath } from "./docker-archive.ts";
 import { dockerStatusOf, toSandboxError } from "./docker-errors.ts";
 import { execInContainer, KILLED_EXIT_CODE, type ExecOutcome } from "./docker-exec.ts";
 import { PRISTINE_BEFORE, type MainShell } from "./docker-main-shell.ts";
+import { SANDBOX_GID, SANDBOX_UID } from "./workdir.ts";
 import { SandboxError, type ExecOptions, type ExecResult, type Sandbox } from "./port.ts";
 
 /** Paths reach the shell as environment variables, never spliced into the command. */
@@ -35,6 +37,7 @@ export class DockerSandbox implements Sandbox {
     if (this.main?.status === "ended") {
       throw new SandboxError("exec_failed", "the sandbox has stopped: its final command already ran");
     }
+    if (options.files) await this.putFiles(options.files);
     const asMainProcess = options.final === true && options.stdin === undefined && this.main?.status === "waiting";
     const { exitCode, killedBy }: ExecOutcome = asMainProcess
       ? await this.main!.run(command, options)
@@ -101,6 +104,21 @@ export class DockerSandbox implements Sandbox {
     });
     if (exitCode !== 0) {
       throw new SandboxError("exec_failed", `could not write ${path} in the sandbox: ${errors.trim()}`);
+    }
+  }
+
+  /** One archive through the Engine API: no process in the sandbox, and no size limit on the content. */
+  private async putFiles(files: Record<string, string | Buffer>): Promise<void> {
+    const archive = pack();
+    for (const [path, content] of Object.entries(files)) {
+      const name = this.absolute(path).slice(1);
+      archive.entry({ name, mode: 0o600, uid: SANDBOX_UID, gid: SANDBOX_GID }, content);
+    }
+    archive.finalize();
+    try {
+      await this.container.putArchive(archive as unknown as NodeJS.ReadableStream, { path: "/" });
+    } catch (err) {
+      throw toSandboxError(err, "exec_failed", "could not put the command's files into the sandbox");
     }
   }
 

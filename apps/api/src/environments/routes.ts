@@ -11,6 +11,7 @@ import {
 } from "@oz/contract";
 import type { AppDeps } from "../deps.ts";
 import { principalOf } from "../http/auth.ts";
+import { assertWithinSandboxMaxima, requestedResources } from "./sandbox-maxima.ts";
 import {
   createEnvironment,
   deleteEnvironment,
@@ -25,7 +26,7 @@ const WHO_MAY_EDIT =
   "(an orchestrating agent may prepare environments for the runs it starts).";
 
 /** `GET /agent/environments` (contract §2.2) plus our create / get / update / delete. */
-export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db }) => {
+export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, sandboxMaxima }) => {
   app.get(
     "/agent/environments",
     {
@@ -53,7 +54,10 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
         response: { 200: CloudEnvironment, 400: Problem, 401: Problem },
       },
     },
-    async (request) => createEnvironment(db, principalOf(request), request.body),
+    async (request) => {
+      assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+      return createEnvironment(db, principalOf(request), request.body);
+    },
   );
 
   app.get(
@@ -79,12 +83,14 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
       response: { 200: CloudEnvironment, 400: Problem, 401: Problem, 404: Problem },
     },
   };
-  app.put("/agent/environments/:uid", update, async (request) =>
-    updateEnvironment(db, principalOf(request), request.params.uid, request.body),
-  );
-  app.patch("/agent/environments/:uid", update, async (request) =>
-    updateEnvironment(db, principalOf(request), request.params.uid, request.body),
-  );
+  app.put("/agent/environments/:uid", update, async (request) => {
+    assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+    return updateEnvironment(db, principalOf(request), request.params.uid, request.body);
+  });
+  app.patch("/agent/environments/:uid", update, async (request) => {
+    assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+    return updateEnvironment(db, principalOf(request), request.params.uid, request.body);
+  });
 
   app.delete(
     "/agent/environments/:uid",
