@@ -1,4 +1,5 @@
 import type { AmbientAgentConfig, GithubRepo, HarnessType } from "@oz/contract";
+import { EgressPolicy } from "@oz/egress";
 import { createOutputBuffer } from "@oz/events";
 import { createRedactor, loadSecretsForRun, redactSecrets } from "@oz/secrets";
 import { selectHarness, type HarnessOutcome } from "@oz/harness";
@@ -234,6 +235,7 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       ...(skills.skills.length > 0 && { basePrompt: skills.skills.map((skill) => skill.body).join("\n\n") }),
       followups: inbox,
       conversation: runConversation(db, runId),
+      ...(environment?.network !== "none" && { egress: new EgressPolicy(settings.allowedCidrs ?? []) }),
     });
     if (controller.signal.aborted) return await endStopped(controller.signal.reason as StopReason);
     await collectArtifacts(deps, { runId, teamId: claimed.teamId, sandbox, secrets: secrets.values, emit });

@@ -70,6 +70,8 @@ export async function startTestServer(
     publicUrl: "http://oz.test",
     agentLimit: 3,
     maxOrchestrationDepth: 5,
+    // The tests' git daemon listens on the host's address on Docker's default bridge, a private one.
+    allowedCidrs: ["172.17.0.1/32"],
     ...secretAndArtifactDeps(masterKey, blobDir, "http://oz.test"),
     ...overrides,
   };
