@@ -12,7 +12,8 @@ import { collectArtifacts } from "./collect-artifacts.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { executionPrompt, firstWaitingFollowup, FollowupInbox } from "./followup-inbox.ts";
 import { keepLease } from "./lease.ts";
-import { planPreparation, runPreparation } from "./prepare-sandbox.ts";
+import { cloneUrl, planPreparation, runPreparation } from "./prepare-sandbox.ts";
+import { refusedCloneUrl } from "./repo-egress.ts";
 import { runConversation } from "./run-conversation.ts";
 import { loadRunSkills } from "./run-skills.ts";
 import { addUpUsage } from "./run-usage.ts";
@@ -173,6 +174,17 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       githubUrl: settings.githubUrl,
       githubToken: secrets.values.GITHUB_TOKEN,
     });
+    const refused =
+      environment?.network === "none"
+        ? undefined
+        : await refusedCloneUrl(
+            plan.checkouts.map(({ repo }) => ({
+              name: repo.url ?? `${repo.owner}/${repo.repo}`,
+              url: cloneUrl(repo, settings.githubUrl, undefined),
+            })),
+            new EgressPolicy(settings.allowedCidrs ?? []),
+          );
+    if (refused) return await end({ state: "FAILED", errorCode: "environment_setup_failed", message: refused });
     const prepared = await runPreparation(sandbox, plan, { emit, output: outputFor, signal: controller.signal });
     if (controller.signal.aborted) return await endStopped(controller.signal.reason as StopReason);
     if (!prepared.ok) {

@@ -6,10 +6,11 @@ import type { TransitionRequest } from "./state-machine.ts";
 const ACTIVE_STATES = ["PENDING", "CLAIMED", "INPROGRESS", "BLOCKED"] as const;
 
 /** Runs of the team in progress now (one indexed count: runs(team_id, state, …)). */
-export async function activeTeamRuns(db: Db, teamId: string, exceptRunId = ""): Promise<number> {
+export async function activeTeamRuns(db: Db, teamId: string, exceptRunId?: string): Promise<number> {
+  const except = exceptRunId === undefined ? Prisma.empty : Prisma.sql`AND id <> ${exceptRunId}::uuid`;
   const [row] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`
     SELECT count(*)::int AS n FROM runs
-    WHERE team_id = ${teamId} AND state::text IN (${Prisma.join([...ACTIVE_STATES])}) AND id <> ${exceptRunId}`);
+    WHERE team_id = ${teamId} AND state::text IN (${Prisma.join([...ACTIVE_STATES])}) ${except}`);
   return row?.n ?? 0;
 }
 

@@ -4,6 +4,7 @@ import type { RunItem, RunState } from "@oz/contract";
 import type { ModelCatalogue } from "@oz/llm";
 import { TERMINAL_RUN_STATES } from "@oz/contract";
 import { call, startTestServer, type TestServer } from "../../../api/test/support/test-server.ts";
+import type { AppDeps } from "../../../api/src/deps.ts";
 import type { WorkerSettings } from "../../src/settings.ts";
 import { startTestWorker, TEST_IMAGE, type TestWorker } from "./test-worker.ts";
 
@@ -29,9 +30,13 @@ export async function startTestPlatform(
     withoutWorker?: boolean;
     /** The workers' model catalogue (the built-in harness's models). */
     models?: ModelCatalogue;
+    /** The API's settings (limits, allow-list) over the test server's. */
+    api?: Partial<AppDeps>;
+    /** The workers' sandbox network (e.g. the isolated test network); default Docker's `bridge`. */
+    sandboxNetwork?: string;
   } = {},
 ): Promise<TestPlatform> {
-  const server = await startTestServer({}, options);
+  const server = await startTestServer(options.api ?? {}, options);
   const workers: TestWorker[] = [];
   const addWorker = async (more: Partial<WorkerSettings> = {}) => {
     const worker = await startTestWorker(
@@ -42,6 +47,7 @@ export async function startTestPlatform(
         masterKey: server.masterKey,
         ...(options.redisUrl && { redisUrl: options.redisUrl }),
         ...(options.models && { models: options.models }),
+        ...(options.sandboxNetwork && { sandboxNetwork: options.sandboxNetwork }),
       },
     );
     workers.push(worker);
