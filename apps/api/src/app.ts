@@ -5,8 +5,10 @@ import { startPrincipalCache } from "@oz/auth";
 import type { AppDeps } from "./deps.ts";
 import { registerAuth } from "./http/auth.ts";
 import { registerJsonBodyParser } from "./http/json-body.ts";
+import { redactingLogger } from "./http/log-redaction.ts";
 import { API_PREFIX, registerOpenApi } from "./http/openapi.ts";
-import { registerProblemHandlers } from "./http/problems.ts";
+import { problemServerOptions, registerProblemHandlers } from "./http/problems.ts";
+import { registerNulRefusal } from "./http/refuse-nul.ts";
 import { parseQueryString } from "./http/querystring.ts";
 import { apiKeyRoutes } from "./api-keys/routes.ts";
 import { artifactRoutes } from "./artifacts/routes.ts";
@@ -22,12 +24,15 @@ import { secretRoutes } from "./secrets/routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
 import { skillRoutes } from "./skills/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
+import { runLogRoute } from "./run-events/run-log.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
 
 /** Composition root of the API: every plugin and route module is wired here and nowhere else. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const typeBase = `${deps.publicUrl.replace(/\/$/, "")}/docs/errors`;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...problemServerOptions(typeBase),
+    logger: redactingLogger(deps.logger),
     bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
     // A W3C-style trace id per request (32 hex digits): returned as `trace_id` in problems and as `x-trace-id`.
     // A random UUID's digits: randomUUID serves from a prefilled entropy buffer, ~8× cheaper than randomBytes.
@@ -41,8 +46,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header("x-trace-id", request.id);
   });
 
-  const typeBase = `${deps.publicUrl.replace(/\/$/, "")}/docs/errors`;
   registerProblemHandlers(app, typeBase);
+  registerNulRefusal(app);
   registerJsonBodyParser(app);
   const principals = deps.databaseUrl
     ? await startPrincipalCache(deps.databaseUrl, {
@@ -59,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(runRoutes, deps);
       await api.register(runEventRoutes, deps);
+      await api.register(runLogRoute, deps);
       await api.register(identityRoutes, deps);
       await api.register(environmentRoutes, deps);
       await api.register(apiKeyRoutes, deps);

@@ -6,6 +6,7 @@ import type { ModelCatalogue } from "@oz/llm";
 import { createSecretBox, type SecretBox } from "@oz/secrets";
 import { createArtifactUrlSigner, type ArtifactUrlSigner } from "./artifacts/url-signer.ts";
 import type { RunDispatcher } from "./dispatch/run-dispatcher.ts";
+import type { SignInThrottle } from "./sessions/sign-in-throttle.ts";
 import type { SkillDiscoveryOptions } from "./skills/skill-discovery.ts";
 
 /** Everything the API's route modules may use; built once in main.ts (or a test) and passed down. */
@@ -34,13 +35,15 @@ export interface AppDeps {
   events: RunEventLog;
   /** Live transcript subscriptions for SSE viewers. */
   eventHub: RunEventHub;
+  /** Paces password guessing per account and per client address (shared by every API process via Redis). */
+  signInThrottle: SignInThrottle;
   bodyLimit?: number;
   logger?: FastifyServerOptions["logger"];
   /** How long a dashboard sign-in lasts (default 7 days). */
   sessionLifetimeMs?: number;
   /** The built dashboard (default apps/web/dist). */
   webDistDir?: string;
-  /** The built-in harness's models (`loadModelCatalogue`); absent = none configured, model ids not checked. */
+  /** The built-in harness's models (`loadModelCatalogue`); absent = none configured: oz-harness runs are refused. */
   models?: ModelCatalogue;
   /** Where `owner/repo` repositories are read from (skill discovery), as workers clone them (default GitHub). */
   githubUrl?: string;

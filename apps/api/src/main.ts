@@ -1,21 +1,25 @@
 import closeWithGrace from "close-with-grace";
+import pino from "pino";
 import { DEV_MASTER_KEY_FILE, loadApiConfig } from "@oz/config";
-import { createDb, migrateUp } from "@oz/db";
+import { createDb } from "@oz/db";
 import { loadModelCatalogue } from "@oz/llm";
 import { resolveMasterKey } from "@oz/secrets";
+import { prepareServices } from "@oz/startup";
 import { buildApp } from "./app.ts";
 import { secretAndArtifactDeps } from "./deps.ts";
 import { createLiveDeps } from "./dispatch/live-deps.ts";
-import { ensureDatabaseExists } from "./ensure-database.ts";
 import { bootstrapAdmin } from "./teams/bootstrap.ts";
 
 const config = loadApiConfig();
 const logger = { level: config.OZ_LOG_LEVEL };
 
-if (config.OZ_MIGRATE_ON_START) {
-  await ensureDatabaseExists(config.DATABASE_URL);
-  await migrateUp(config.DATABASE_URL);
-}
+// Redis may come later: runs accepted meanwhile stay QUEUED and the sweeper enqueues them.
+await prepareServices({
+  databaseUrl: config.DATABASE_URL,
+  migrate: config.OZ_MIGRATE_ON_START,
+  log: pino({ level: config.OZ_LOG_LEVEL, base: { process: "api" } }),
+  timeoutMs: config.OZ_STARTUP_TIMEOUT_SECONDS * 1000,
+});
 const db = createDb({ connectionString: config.DATABASE_URL, poolSize: config.OZ_DB_POOL_SIZE });
 const masterKey = await resolveMasterKey({
   configured: config.OZ_MASTER_KEY,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem } from "./support/expect-problem.ts";
 import { agentKey, createAgent } from "./support/run-fixtures.ts";
 import { call, startTestServer, type TestServer } from "./support/test-server.ts";
+import { ModelCatalogue } from "@oz/llm";
 
 const catalogue = loadModelCatalogue({
   OZ_MODELS: JSON.stringify([
@@ -25,7 +26,10 @@ const catalogue = loadModelCatalogue({
 let server: TestServer;
 let bare: TestServer;
 beforeAll(async () => {
-  [server, bare] = await Promise.all([startTestServer({ models: catalogue }), startTestServer()]);
+  [server, bare] = await Promise.all([
+    startTestServer({ models: catalogue }),
+    startTestServer({ models: new ModelCatalogue([]) }),
+  ]);
 });
 afterAll(() => Promise.all([server.close(), bare.close()]));
 
@@ -70,7 +74,12 @@ describe("creating a run with a model_id", () => {
 
   it("refuses an unknown model with 400 invalid_request naming it and the known ones", async () => {
     const res = await createRun({ prompt: "hi", config: { model_id: "gpt-9" } });
-    expectProblem(res, 400, "invalid_request", /"gpt-9" is not a model of this server \(models: sonnet, qwen/);
+    expectProblem(
+      res,
+      400,
+      "invalid_request",
+      /^config\.model_id: "gpt-9" is not a model of this server \(models: sonnet, qwen/,
+    );
   });
 
   it("refuses an executing agent's unknown base model just the same", async () => {
@@ -79,13 +88,34 @@ describe("creating a run with a model_id", () => {
     expectProblem(await createRun({ prompt: "hi" }, key), 400, "invalid_request", /"retired-model"/);
   });
 
-  it("leaves model_id alone for third-party harnesses and on a server without models", async () => {
+  it("leaves model_id alone for third-party harnesses, on any server", async () => {
     const claude = await createRun({ prompt: "hi", config: { model_id: "gpt-9", harness: { type: "claude" } } });
     expect(claude.status).toBe(200);
-    const res = await call(bare, "POST", "/agent/runs", {
+    const onBare = await call(bare, "POST", "/agent/runs", {
       key: bare.team.apiKey,
-      body: { prompt: "hi", config: { model_id: "gpt-9" } },
+      body: { prompt: "hi", config: { model_id: "gpt-9", harness: { type: "claude" } } },
     });
+    expect(onBare.status).toBe(200);
+  });
+});
+
+describe("a server without models", () => {
+  const createBareRun = (body: unknown) => call(bare, "POST", "/agent/runs", { key: bare.team.apiKey, body });
+
+  it("refuses a run of the built-in harness at once, saying how to configure models or use the command harness", async () => {
+    const listRuns = async () => (await call(bare, "GET", "/agent/runs", { key: bare.team.apiKey })).json.runs;
+    const before = await listRuns();
+    for (const config of [undefined, { model_id: "gpt-9" }, { harness: { type: "oz" } }]) {
+      const res = await createBareRun({ prompt: "hi", ...(config && { config }) });
+      const problem = expectProblem(res, 400, "invalid_request", /^config\.harness: /);
+      expect(problem.detail).toMatch(/OZ_MODELS_FILE or OZ_MODELS/);
+      expect(problem.detail).toMatch(/command harness/);
+    }
+    expect(await listRuns()).toEqual(before);
+  });
+
+  it("still runs commands", async () => {
+    const res = await createBareRun({ prompt: "hi", config: { harness: { type: "command", command: "true" } } });
     expect(res.status).toBe(200);
   });
 });

@@ -225,6 +225,22 @@ describe("cancelling a run", () => {
     });
   }
 
+  it("records, as it ends a running run, how long the agent ran and that no sandbox is left running", async () => {
+    const runId = await startRun(server, { prompt: "running for six seconds" });
+    await moveRunTo(server.database.db, runId, "INPROGRESS");
+    await server.database.db.run.update({
+      where: { id: runId },
+      data: { executionStartedAt: new Date(Date.now() - 6_000), isSandboxRunning: true },
+    });
+    expect((await cancel(runId)).status).toBe(200);
+    const run = (await get(runId)).json;
+    expect(run.state).toBe("CANCELLED");
+    expect(run.is_sandbox_running).toBe(false);
+    const seconds = Number(/^PT([\d.]+)S$/.exec(run.run_time)?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(6);
+    expect(seconds).toBeLessThan(30);
+  });
+
   for (const state of ["SUCCEEDED", "FAILED", "ERROR", "CANCELLED", "BLOCKED"] as const satisfies RunState[]) {
     it(`refuses (400) to cancel a ${state} run`, async () => {
       const runId = await startRun(server, { prompt: state });

@@ -38,6 +38,7 @@ describe("the dashboard served by the API", () => {
     "/runs/8d3f0c57-3a5e-4c8b-9d1e-2f7a6b5c4d3e",
     "/agents",
     "/environments",
+    "/environments/ENV1aaaaaaaaaaaaaaaaaa",
     "/settings",
   ])("opens %s on a reload or a shared link (index.html, never cached, no sign-in needed)", async (path) => {
     const res = await get(server.origin, `${path}?status=FAILED`);
@@ -65,6 +66,19 @@ describe("the dashboard served by the API", () => {
     ]) {
       expectProblem(await get(server.origin, path), 404, "resource_not_found");
     }
+  });
+
+  it("answers a browser's unknown page with the dashboard (its own Page not found) and status 404", async () => {
+    for (const path of ["/schedules", "/integrations/slack", "/runs/x/y"]) {
+      const res = await fetch(`${server.origin}${path}`, { headers: { accept: "text/html,application/xhtml+xml" } });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(await res.text()).toBe(INDEX_HTML);
+    }
+    // The API stays the API, for browsers too.
+    const api = await fetch(`${server.origin}/api/v1/nothing`, { headers: { accept: "text/html" } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get("content-type")).toMatch(/problem\+json/);
   });
 
   it("keeps the API answering JSON next to the dashboard", async () => {

@@ -3,12 +3,13 @@ import closeWithGrace from "close-with-grace";
 import pino from "pino";
 import { LocalDirBlobStore } from "@oz/blobs";
 import { DEV_MASTER_KEY_FILE, loadWorkerConfig } from "@oz/config";
-import { createDb, migrateUp } from "@oz/db";
+import { createDb } from "@oz/db";
 import { loadModelCatalogue } from "@oz/llm";
 import { RunEventLog } from "@oz/events";
 import { createRedis } from "@oz/queue";
 import { DockerSandboxProvider, probeDiskLimit } from "@oz/sandbox";
 import { createSecretBox, resolveMasterKey } from "@oz/secrets";
+import { prepareServices } from "@oz/startup";
 import { ActiveRuns } from "./active-runs.ts";
 import { setUpSandboxIsolation } from "./sandbox-isolation.ts";
 import { startWorker } from "./run-worker.ts";
@@ -17,7 +18,13 @@ import type { WorkerSettings } from "./settings.ts";
 const config = loadWorkerConfig();
 const log = pino({ level: config.OZ_LOG_LEVEL, base: { process: "worker" } });
 
-if (config.OZ_MIGRATE_ON_START) await migrateUp(config.DATABASE_URL);
+await prepareServices({
+  databaseUrl: config.DATABASE_URL,
+  migrate: config.OZ_MIGRATE_ON_START,
+  redisUrl: config.REDIS_URL,
+  log,
+  timeoutMs: config.OZ_STARTUP_TIMEOUT_SECONDS * 1000,
+});
 const db = createDb({ connectionString: config.DATABASE_URL, poolSize: config.OZ_WORKER_DB_POOL_SIZE });
 const masterKey = await resolveMasterKey({
   configured: config.OZ_MASTER_KEY,
@@ -93,11 +100,14 @@ const worker = await startWorker(
   config.REDIS_URL,
 );
 
-closeWithGrace({ delay: 30_000 }, async ({ err, signal }) => {
+// The drain, then up to ~15 s to hand unfinished runs back; a supervisor's grace period must cover both.
+const drainMs = config.OZ_WORKER_DRAIN_SECONDS * 1000;
+closeWithGrace({ delay: drainMs + 15_000 }, async ({ err, signal }) => {
   if (err) log.error({ err }, "shutting down after an error");
-  else log.info({ signal }, "shutting down: finishing the runs in progress");
+  else
+    log.info({ signal, drainSeconds: config.OZ_WORKER_DRAIN_SECONDS }, "shutting down: finishing the runs in progress");
   isolation.stop();
-  await worker.close();
+  await worker.close({ drainMs });
   await publisher.quit().catch(() => {});
   await db.$disconnect();
 });

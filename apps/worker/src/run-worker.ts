@@ -11,7 +11,7 @@ import {
 import type { Redis } from "ioredis";
 import type { WorkerDeps } from "./deps.ts";
 import { executeRun, RetryLater, TeamAtCapacity } from "./execute-run.ts";
-import { recoverAfterRestart, sweep, type SweepDeps } from "./sweeper.ts";
+import { endRunsHeldHere, recoverAfterRestart, sweep, type SweepDeps } from "./sweeper.ts";
 
 const MAINTENANCE_QUEUE = "oz-maintenance";
 const SWEEP_SCHEDULER_ID = "sweep";
@@ -19,8 +19,11 @@ const SWEEP_SCHEDULER_ID = "sweep";
 const TEAM_SLOT_POLL_MS = 1_000;
 
 export interface RunningWorker {
-  /** Stops taking runs, lets running ones finish (up to the caller's patience), closes connections. */
-  close(): Promise<void>;
+  /**
+   * Stops taking runs, lets running ones finish, closes connections. With `drainMs`, runs still going after
+   * that long are stopped and handed back (see handBackRuns) instead of dying with the process.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
   /** Runs one sweep now (tests, and the scheduler's job). */
   sweepNow(): Promise<void>;
 }
@@ -105,15 +108,47 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
   );
   return {
     sweepNow: () => sweep(sweepDeps),
-    async close() {
+    async close({ drainMs } = {}) {
       if (presence) clearInterval(presence);
-      await runWorker.close();
+      const closing = runWorker.close();
+      if (drainMs !== undefined && !(await settlesWithin(closing, drainMs))) {
+        await handBackRuns(sweepDeps, deps.active, closing);
+      }
+      await closing;
       await sweeper.close();
       await maintenance.close();
       await queues.close();
       await Promise.all([connection.quit(), subscriber.quit(), producer.quit()].map((p) => p.catch(() => {})));
     },
   };
+}
+
+/**
+ * The drain ran out with runs still going: stop them (their sandboxes go), wait for their jobs to return, then
+ * end them as the sweeper would a lost run — back to QUEUED for another worker if the agent had not started,
+ * else ERROR agent_process_failed saying why — rather than leave them to a lease expiry after the process is gone.
+ */
+async function handBackRuns(deps: SweepDeps, active: WorkerDeps["active"], jobsReturned: Promise<void>) {
+  const runIds = [...active.ids()];
+  deps.log.warn({ runIds }, "drain time is up: stopping the runs in progress and handing them back");
+  for (const runId of runIds) active.stop(runId, "lost");
+  await settlesWithin(jobsReturned, 10_000);
+  await endRunsHeldHere(deps, `Worker ${deps.settings.workerId} shut down`);
+}
+
+/** True if `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function announcePresence(redis: Redis, key: string, everyMs: number) {

@@ -59,10 +59,16 @@ async function removeSandboxesOf(deps: SweepDeps, runId: string) {
   }
 }
 
+/** Ends (or re-queues) every run this worker id holds, for the reason `why`: see endLostRuns. */
+export async function endRunsHeldHere(deps: SweepDeps, why: string): Promise<number> {
+  const held = await deps.db.run.findMany({ where: { workerId: deps.settings.workerId, state: { in: [...HELD] } } });
+  await endLostRuns(deps, held, why);
+  return held.length;
+}
+
 /** A freshly started worker runs nothing: whatever its previous life held is lost, and its sandboxes go. */
 export async function recoverAfterRestart(deps: SweepDeps): Promise<void> {
-  const held = await deps.db.run.findMany({ where: { workerId: deps.settings.workerId, state: { in: [...HELD] } } });
-  await endLostRuns(deps, held, `Worker ${deps.settings.workerId} restarted`);
+  await endRunsHeldHere(deps, `Worker ${deps.settings.workerId} restarted`);
   const removed = await deps.sandboxes.reapOrphans(deps.settings.workerId, new Set());
   if (removed.length > 0) deps.log.info({ removed }, "removed sandboxes left by this worker's previous life");
 }

@@ -6,8 +6,7 @@ import {
   containersOf,
   startTestPlatform,
   waitForState,
-  type TestPlatform,
-  TEST_IMAGE,
+  workerProcessEnv,
 } from "./support/platform.ts";
 import { spawnWorkerProcess, startRedisServer, startTcpProxy } from "./support/processes.ts";
 
@@ -22,28 +21,10 @@ async function platformWithoutWorker(options: Parameters<typeof startTestPlatfor
   return platform;
 }
 
-function childWorkerEnv(
-  platform: TestPlatform,
-  workerId: string,
-  redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-) {
-  return {
-    DATABASE_URL: platform.server.database.url,
-    REDIS_URL: redisUrl,
-    OZ_QUEUE_PREFIX: platform.server.queuePrefix,
-    OZ_WORKER_ID: workerId,
-    OZ_MASTER_KEY: platform.server.masterKey.toString("hex"),
-    OZ_DEFAULT_IMAGE: TEST_IMAGE,
-    OZ_LEASE_SECONDS: "2",
-    OZ_SWEEP_INTERVAL_SECONDS: "0.5",
-    OZ_SANDBOX_MEMORY_MB: "256",
-  };
-}
-
 describe("a worker killed mid-run", () => {
   it("leaves the run ERROR with a message within lease + sweep time, and its container removed", async () => {
     const platform = await platformWithoutWorker();
-    const child = spawnWorkerProcess(childWorkerEnv(platform, `doomed-${randomUUID()}`));
+    const child = spawnWorkerProcess(workerProcessEnv(platform, `doomed-${randomUUID()}`));
     cleanups.push(async () => child.kill("SIGKILL"));
     const runId = await commandRun(platform, "echo working; sleep 120");
     await waitForState(platform, runId, ["INPROGRESS"], 60_000);
@@ -62,7 +43,7 @@ describe("a worker killed mid-run", () => {
   it("is cleaned up by its own restart: the runs it held end and its sandboxes go", async () => {
     const platform = await platformWithoutWorker();
     const workerId = `restarting-${randomUUID()}`;
-    const child = spawnWorkerProcess({ ...childWorkerEnv(platform, workerId), OZ_LEASE_SECONDS: "600" });
+    const child = spawnWorkerProcess({ ...workerProcessEnv(platform, workerId), OZ_LEASE_SECONDS: "600" });
     cleanups.push(async () => child.kill("SIGKILL"));
     const runId = await commandRun(platform, "sleep 120");
     await waitForState(platform, runId, ["INPROGRESS"], 60_000);

@@ -113,7 +113,7 @@ describe("sandbox size and concurrency limits", () => {
     platform = await startTestPlatform(
       { teamMaxConcurrentRuns: 1 },
       {
-        api: { teamMaxConcurrentRuns: 1, sandboxMaxima: { cpus: 2, memoryMb: 2048, pidsLimit: 512 } },
+        serverOverrides: { teamMaxConcurrentRuns: 1, sandboxMaxima: { cpus: 2, memoryMb: 2048, pidsLimit: 512 } },
       },
     );
   });

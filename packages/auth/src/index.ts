@@ -1,5 +1,5 @@
 export { API_KEY_PREFIX, generateApiKey, hashApiKey, keySuffix, maskKey, expiryDate } from "./api-keys.ts";
-export { hashPassword, verifyPassword } from "./passwords.ts";
+export { hashPassword, verifyPassword, passwordNeedsRehash, OWASP_SCRYPT_COST, type ScryptCost } from "./passwords.ts";
 export { authenticateApiKey, type AuthenticateOptions } from "./authenticate.ts";
 export { principalId, principalString, type Principal, type UserPrincipal, type AgentPrincipal } from "./principal.ts";
 export {

@@ -96,6 +96,8 @@ const CommonEnv = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
+  /** How long start-up waits for PostgreSQL, Redis, or another process's migration before giving up. */
+  OZ_STARTUP_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
 });
 
 const ApiEnv = CommonEnv.extend({
@@ -193,6 +195,8 @@ const WorkerEnv = CommonEnv.extend({
   /** The built-in harness stops a run that has not finished after this many model turns. */
   OZ_AGENT_MAX_TURNS: z.coerce.number().int().min(1).default(50),
   OZ_WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** On SIGTERM, how long runs in progress may finish before they are stopped and handed back. */
+  OZ_WORKER_DRAIN_SECONDS: z.coerce.number().min(0).default(30),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
 

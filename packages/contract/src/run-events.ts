@@ -78,8 +78,17 @@ export const RunEventsPage = z
   .object({ events: z.array(RunEvent), has_more: z.boolean() })
   .meta({ id: "RunEventsPage" });
 
+const MAX_EVENT_ID = 2n ** 63n - 1n; // a Postgres bigint
+
+/** An event id as a cursor (`after`, `Last-Event-ID`): decimal digits within Postgres' bigint. */
+export const EventIdCursor = z
+  .string()
+  .regex(/^\d{1,19}$/, "must be an event id (decimal digits)")
+  // zod runs this check even after the regex failed: only compare what is digits.
+  .refine((v) => !/^\d+$/.test(v) || BigInt(v) <= MAX_EVENT_ID, "is out of range for an event id");
+
 export const RunEventsQuery = z.object({
   /** Only events with an id greater than this. */
-  after: z.string().regex(/^\d+$/, "after must be an event id").optional(),
+  after: EventIdCursor.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });

@@ -2,13 +2,13 @@ import type { ErrorCode, Problem } from "@oz/contract";
 import type { ApiError } from "./api-error.ts";
 
 /** Builds the RFC 7807 document of contract §1.8 for an error; `typeBase` is our public docs URL for errors. */
-export function toProblem(err: ApiError, instance: string, traceId: string, typeBase: string): Problem {
+export function toProblem(err: ApiError, instance: string | undefined, traceId: string, typeBase: string): Problem {
   return {
     type: problemType(typeBase, err.code),
     title: err.title,
     status: err.status,
     ...(err.detail !== undefined && { detail: err.detail }),
-    instance,
+    ...(instance !== undefined && { instance }),
     error: err.detail !== undefined ? `${err.title} (${err.detail})` : err.title,
     retryable: err.retryable,
     trace_id: traceId,

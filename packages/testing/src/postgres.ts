@@ -96,3 +96,23 @@ export async function createEmptyDatabase(): Promise<{ url: string; drop(): Prom
     drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
 }
+
+/**
+ * The URL of database `name` on the test server (it need not exist: start-up tests create it), optionally
+ * through a proxy listening on 127.0.0.1:`viaPort`.
+ */
+export async function testDatabaseUrl(name: string, viaPort?: number): Promise<string> {
+  const url = new URL(withDatabase(await postgresServerUrl(), name));
+  if (viaPort) {
+    url.hostname = "127.0.0.1";
+    url.port = String(viaPort);
+  }
+  return url.toString();
+}
+
+/** Drops the named databases, if they exist (for tests that create their own). */
+export async function dropDatabases(names: readonly string[]): Promise<void> {
+  await admin(async (client) => {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}

@@ -2,10 +2,12 @@ import type { Db } from "@oz/db";
 import { RunEventHub, RunEventLog } from "@oz/events";
 import { createFailFastRedis, createRedis } from "@oz/queue";
 import type { AppDeps } from "../deps.ts";
+import { SignInThrottle } from "../sessions/sign-in-throttle.ts";
 import { RunDispatcher } from "./run-dispatcher.ts";
 
 /**
- * The API's Redis-backed parts: dispatching runs, recording transcript events and serving live streams.
+ * The API's Redis-backed parts: dispatching runs, recording transcript events, serving live streams and
+ * counting failed sign-ins.
  * Request paths use a fail-fast connection (Redis down must not hang a request); the live-stream
  * subscriber waits for Redis to come back.
  */
@@ -13,7 +15,7 @@ export function createLiveDeps(
   db: Db,
   redisUrl: string,
   queuePrefix: string,
-): Pick<AppDeps, "dispatcher" | "events" | "eventHub"> & { close(): Promise<void> } {
+): Pick<AppDeps, "dispatcher" | "events" | "eventHub" | "signInThrottle"> & { close(): Promise<void> } {
   const requests = createFailFastRedis(redisUrl);
   const subscriber = createRedis(redisUrl);
   for (const connection of [requests, subscriber]) connection.on("error", () => {});
@@ -22,6 +24,7 @@ export function createLiveDeps(
     dispatcher,
     events: new RunEventLog(db, requests),
     eventHub: new RunEventHub(subscriber),
+    signInThrottle: new SignInThrottle(requests, queuePrefix),
     async close() {
       await dispatcher.close();
       for (const connection of [requests, subscriber]) {

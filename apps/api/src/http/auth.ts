@@ -8,6 +8,11 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Set by the auth hook on every authenticated route. */
     principal: Principal | null;
+    /**
+     * Authenticates the request's credentials again, as its first request did: a long-lived response (an
+     * SSE stream) calls it to notice a revoked key or an ended session. Rejects with a 401 ApiError.
+     */
+    reauthenticate: () => Promise<Principal | null>;
   }
   interface FastifyContextConfig {
     /** `public`: no credentials needed (a present but invalid one is still a 401, contract §1.2). */
@@ -26,20 +31,25 @@ declare module "fastify" {
  */
 export function registerAuth(app: FastifyInstance, db: Db, principals?: ListeningPrincipalCache) {
   app.decorateRequest("principal", null);
-  app.addHook("onRequest", async (request: FastifyRequest) => {
-    if (request.is404) return; // unknown routes answer 404 whoever asks
+  app.decorateRequest("reauthenticate", async () => null);
+  const authenticate = async (request: FastifyRequest): Promise<Principal | null> => {
     const mode = request.routeOptions.config?.auth ?? "required";
     const header = request.headers.authorization;
     if (!header) {
       // Without a key, the dashboard's session cookie (src/sessions) may stand in for one.
-      request.principal = await authenticateSessionCookie(db, request, mode);
-      if (request.principal || mode === "public") return;
+      const principal = await authenticateSessionCookie(db, request, mode);
+      if (principal || mode === "public") return principal;
       throw new ApiError("authentication_required", "send Authorization: Bearer <API key>");
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1])
       throw new ApiError("authentication_required", "the Authorization header must be 'Bearer <API key>'");
-    request.principal = await authenticateApiKey(db, match[1], { cache: principals?.cache });
+    return authenticateApiKey(db, match[1], { cache: principals?.cache });
+  };
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    if (request.is404) return; // unknown routes answer 404 whoever asks
+    request.principal = await authenticate(request);
+    request.reauthenticate = () => authenticate(request);
   });
   if (principals) {
     // Every replica hears a change at the same moment (Postgres notifies all listeners at commit); waiting

@@ -1,7 +1,12 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { ApiError, toProblem } from "@oz/errors";
-import { isDatabaseUnavailable } from "./database-unavailable.ts";
+import { isDatabaseUnavailable, isUnstorableValue } from "./database-errors.ts";
+
+const PROBLEM_CONTENT_TYPE = "application/problem+json; charset=utf-8";
 
 /** Sends an ApiError as `application/problem+json` with `x-should-retry` mirroring `retryable` (§1.8, §1.9). */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: ApiError, typeBase: string) {
@@ -9,7 +14,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
   if (err.retryAfterSeconds !== undefined) reply.header("retry-after", String(err.retryAfterSeconds));
   return reply
     .code(err.status)
-    .header("content-type", "application/problem+json; charset=utf-8")
+    .header("content-type", PROBLEM_CONTENT_TYPE)
     .header("x-should-retry", String(err.retryable))
     .send(JSON.stringify(problem));
 }
@@ -32,20 +37,67 @@ export function toApiError(err: FastifyError | ApiError | Error): ApiError {
       cause: err,
     });
   }
+  // A last line behind the route schemas: a value Postgres refuses (NUL, an int out of range) is the
+  // caller's mistake, not a server fault the SDK should retry.
+  if (isUnstorableValue(err)) {
+    return new ApiError("invalid_request", "a value is out of range or contains characters that cannot be stored", {
+      cause: err,
+    });
+  }
   const fastifyError = err as FastifyError;
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
-    // Fastify's own request errors: malformed JSON, oversized body, unsupported media type, …
-    const detail = err instanceof SyntaxError ? `body is not valid JSON: ${err.message}` : err.message;
-    return new ApiError("invalid_request", detail, { status, cause: err });
+    // Fastify's own request errors: malformed JSON, oversized body, unsupported media type, bad URL, …
+    return new ApiError("invalid_request", err.message, { status, cause: err });
   }
   return new ApiError("internal_error", undefined, { cause: err });
+}
+
+/**
+ * Server options that turn errors Fastify and Node answer by themselves (bad URL encoding, a path parameter
+ * over `maxParamLength`, oversized headers, unparsable HTTP) into problems too.
+ */
+export function problemServerOptions(
+  typeBase: string,
+): Pick<FastifyServerOptions, "frameworkErrors" | "clientErrorHandler"> {
+  return {
+    frameworkErrors: (err, request, reply) => sendProblem(reply, request, toApiError(err), typeBase),
+    clientErrorHandler: (err, socket) => writeClientErrorProblem(err as NodeJS.ErrnoException, socket, typeBase),
+  };
+}
+
+/** Node's HTTP parser refused the request before Fastify saw it: answer on the raw socket, then close it. */
+function writeClientErrorProblem(err: NodeJS.ErrnoException, socket: Socket, typeBase: string) {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const detail =
+    status === 431
+      ? "the request's headers (or its URL) are too large"
+      : status === 408
+        ? "the request was not received in time"
+        : "the request is not valid HTTP";
+  const problem = toProblem(
+    new ApiError("invalid_request", detail, { status }),
+    undefined,
+    randomUUID().replaceAll("-", ""),
+    typeBase,
+  );
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nx-should-retry: false\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 export function registerProblemHandlers(app: FastifyInstance, typeBase: string) {
   // Remember every route's pattern so an unknown method on a known path can be told apart from an unknown path.
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook("onRoute", (route) => {
+    // The dashboard's catch-all page (apps/api/src/web-app) answers only what no route did.
+    if ((route.config as { fallback?: boolean } | undefined)?.fallback) return;
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`);
     for (const method of [route.method].flat()) routes.push({ method, pattern });
   });

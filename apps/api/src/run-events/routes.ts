@@ -1,8 +1,10 @@
-import type { ServerResponse } from "node:http";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { Problem, RunEventsPage, RunEventsQuery, RunIdParams, TERMINAL_RUN_STATES } from "@oz/contract";
-import { notFound } from "@oz/errors";
+import { EventIdCursor, Problem, RunEventsPage, RunEventsQuery, RunIdParams, TERMINAL_RUN_STATES } from "@oz/contract";
+import { ApiError, invalid, notFound } from "@oz/errors";
 import { listRunEvents } from "@oz/events";
+import type { Principal } from "@oz/auth";
+import type { Db } from "@oz/db";
 import type { AppDeps } from "../deps.ts";
 import { principalOf } from "../http/auth.ts";
 import { isRunId, visibleRunWhere } from "../runs/visibility.ts";
@@ -23,12 +25,18 @@ export const runEventRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     return !run || (TERMINAL_RUN_STATES as readonly string[]).includes(run.state);
   };
 
-  const stream = async (runId: string, afterId: string | undefined, raw: ServerResponse) => {
-    const sse = new SseWriter(raw);
+  /** Opens the stream once the cursor is known to be good: after `hijack` no problem can be sent. */
+  const stream = async (request: FastifyRequest, reply: FastifyReply, runId: string) => {
+    const afterId = resumeCursor(request.headers["last-event-id"], (request.query as { after?: string }).after);
+    await refuseCursorBeyondRun(deps.db, runId, afterId);
+    const viewer = principalOf(request);
+    reply.hijack();
+    const sse = new SseWriter(reply.raw);
     await streamRunEvents({ db: deps.db, hub: deps.eventHub }, sse, {
       runId,
       afterId,
       runIsTerminal: () => isTerminal(runId),
+      viewerStillAllowed: () => stillAuthenticated(request, viewer),
     });
   };
 
@@ -49,8 +57,7 @@ export const runEventRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (request, reply) => {
       const run = await findRun(principalOf(request), request.params.runId);
       if (request.headers.accept?.includes("text/event-stream")) {
-        reply.hijack();
-        await stream(run.id, lastEventId(request.headers["last-event-id"]) ?? request.query.after, reply.raw);
+        await stream(request, reply, run.id);
         return;
       }
       const events = await listRunEvents(deps.db, run.id, {
@@ -77,13 +84,41 @@ export const runEventRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
     async (request, reply) => {
       const run = await findRun(principalOf(request), request.params.runId);
-      reply.hijack();
-      await stream(run.id, lastEventId(request.headers["last-event-id"]) ?? request.query.after, reply.raw);
+      await stream(request, reply, run.id);
     },
   );
 };
 
-function lastEventId(header: string | string[] | undefined): string | undefined {
+/**
+ * The cursor a stream resumes after: `Last-Event-ID` (what a reconnecting EventSource sends) wins over
+ * `?after=`. A malformed or out-of-range header is a 400 before the stream opens, like a bad `after`.
+ */
+function resumeCursor(header: string | string[] | undefined, after: string | undefined): string | undefined {
   const value = Array.isArray(header) ? header[0] : header;
-  return value && /^\d+$/.test(value) ? value : undefined;
+  if (value === undefined || value === "") return after;
+  const parsed = EventIdCursor.safeParse(value);
+  if (!parsed.success) throw invalid(`Last-Event-ID: ${parsed.error.issues[0]?.message ?? "not an event id"}`);
+  return parsed.data;
+}
+
+/**
+ * A cursor past the run's newest event can only be made up (ids are global, so another run's id is no
+ * cursor here either): streaming after it would skip the run's ending and never close. 400 instead.
+ */
+async function refuseCursorBeyondRun(db: Db, runId: string, afterId: string | undefined) {
+  if (afterId === undefined || afterId === "0") return;
+  const newest = await db.runEvent.aggregate({ where: { runId }, _max: { id: true } });
+  if ((newest._max.id ?? 0n) < BigInt(afterId)) {
+    throw invalid(`after / Last-Event-ID: ${afterId} is not an event of run ${runId}`);
+  }
+}
+
+/** The viewer's credentials still work and still belong to the same team (a DB hiccup is not a revocation). */
+async function stillAuthenticated(request: FastifyRequest, viewer: Principal): Promise<boolean> {
+  try {
+    const now = await request.reauthenticate();
+    return now !== null && now.teamId === viewer.teamId;
+  } catch (err) {
+    return !(err instanceof ApiError && (err.status === 401 || err.status === 403));
+  }
 }

@@ -5,6 +5,7 @@ import { listRunEvents, type RunEventHub } from "@oz/events";
 import type { SseWriter } from "./sse.ts";
 
 const PAGE = 500;
+/** Postgres catch-up and credential re-check period: a revoked key's stream ends within about this long. */
 const POLL_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 
@@ -19,7 +20,13 @@ const isTerminalStateEvent = (e: RunEvent) =>
 export async function streamRunEvents(
   deps: { db: Db; hub: RunEventHub },
   sse: SseWriter,
-  opts: { runId: string; afterId: string | undefined; runIsTerminal: () => Promise<boolean> },
+  opts: {
+    runId: string;
+    afterId: string | undefined;
+    runIsTerminal: () => Promise<boolean>;
+    /** False once the viewer's key is revoked or their session ended: the stream then closes. */
+    viewerStillAllowed: () => Promise<boolean>;
+  },
 ): Promise<void> {
   let lastId = opts.afterId ? BigInt(opts.afterId) : 0n;
   let live: RunEvent[] | null = []; // buffered until the backlog has been sent
@@ -27,12 +34,16 @@ export async function streamRunEvents(
   let resolveDone!: () => void;
   const finished = new Promise<void>((r) => (resolveDone = r));
 
-  const finish = () => {
+  const finish = (last: { event: string; data: unknown } = { event: "end", data: { run_id: opts.runId } }) => {
     if (done) return;
     done = true;
-    sse.named("end", { run_id: opts.runId });
+    sse.named(last.event, last.data);
     sse.end();
     resolveDone();
+  };
+  const revoked = {
+    event: "error",
+    data: { error_code: "authentication_required", message: "credentials revoked or expired; the stream has ended" },
   };
   const send = (events: RunEvent[]) => {
     const fresh = events.filter((e) => BigInt(e.id) > lastId).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
@@ -53,7 +64,11 @@ export async function streamRunEvents(
     if (live) live.push(...events);
     else send(events);
   });
-  const poll = setInterval(() => void catchUp().catch(() => {}), POLL_MS);
+  const tick = async () => {
+    if (!(await opts.viewerStillAllowed())) return finish(revoked);
+    await catchUp();
+  };
+  const poll = setInterval(() => void tick().catch(() => {}), POLL_MS);
   const heartbeat = setInterval(() => sse.heartbeat(), HEARTBEAT_MS);
   const cleanup = () => {
     clearInterval(poll);

@@ -35,7 +35,7 @@ export async function cancelRun(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const run = await db.run.findFirst({
       where: visibleRunWhere(principal, runId),
-      select: { state: true, source: true, executionLocation: true },
+      select: { state: true, source: true, executionLocation: true, executionStartedAt: true },
     });
     if (!run) throw notFound("run", runId);
     if (!isRunTypeCancellable(run)) {
@@ -45,13 +45,20 @@ export async function cancelRun(
       case "QUEUED":
       case "CLAIMED":
       case "INPROGRESS": {
-        // The worker that holds a CLAIMED/INPROGRESS run sees CANCELLED and stops its sandbox.
+        // The worker that holds a CLAIMED/INPROGRESS run sees CANCELLED and stops its sandbox. The run ends
+        // here, not in the worker (whose own ending then finds it ended), so its end is recorded here: the time
+        // the agent ran, and no sandbox — the worker removes it at once.
+        const endedAt = new Date();
+        const ranMs =
+          run.state === "INPROGRESS" && run.executionStartedAt
+            ? Math.max(0, endedAt.getTime() - run.executionStartedAt.getTime())
+            : 0;
         const cancelled = await moveRun(deps, {
           runId,
           to: "CANCELLED",
           from: [run.state],
           status: { message: `Cancelled by ${displayName(principal)}` },
-          patch: { endedAt: new Date() },
+          patch: { endedAt, isSandboxRunning: false, ...(ranMs > 0 && { runTimeMs: { increment: ranMs } }) },
         });
         if (cancelled) return { id: runId, previousState: run.state, workerHost: cancelled.workerHost };
         continue;

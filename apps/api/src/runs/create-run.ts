@@ -3,17 +3,19 @@ import type { AgentRunParams, AgentRunResponse, RunSourceType, RunState } from "
 import { newUuid, type Db } from "@oz/db";
 import { teamAtCapacity } from "@oz/runs";
 import { ApiError, invalid, notFound } from "@oz/errors";
-import { assertKnownModel, type ModelCatalogue } from "@oz/llm";
+import { ModelCatalogue } from "@oz/llm";
 import { allInOrder } from "./all-in-order.ts";
 import { collectAttachments } from "./attachments.ts";
 import type { InsertRun } from "./insert-run.ts";
 import { resolveParentRun } from "./parent-run.ts";
-import { resolveRunConfig } from "./resolve-config.ts";
+import { assertModelAvailable, resolveRunConfig } from "./resolve-config.ts";
 import { assertWithinSandboxMaxima, type SandboxMaxima } from "../environments/sandbox-maxima.ts";
 import { assertPromptSize } from "./prompt-size.ts";
 import { resolveParties } from "./resolve-parties.ts";
 import { runTitle } from "./run-title.ts";
 import { isRunVisibleTo } from "./visibility.ts";
+
+const NO_MODELS = new ModelCatalogue([]);
 
 export interface CreateRunDeps {
   db: Db;
@@ -21,7 +23,7 @@ export interface CreateRunDeps {
   insertRun: InsertRun;
   agentLimit: number;
   maxOrchestrationDepth: number;
-  /** The built-in harness's models: a run of it naming another model is refused (absent: not checked). */
+  /** The built-in harness's models: a run of it naming another model, or when there are none, is refused. */
   models?: ModelCatalogue;
   /** OZ_MAX_PROMPT_BYTES (default 256 KiB). */
   maxPromptBytes?: number;
@@ -67,7 +69,7 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
       : undefined,
   ]);
   const config = resolveRunConfig(params, parties.executorAgent);
-  if (deps.models && config.harness?.type === "oz") assertKnownModel(deps.models, config.model_id);
+  assertModelAvailable(deps.models ?? NO_MODELS, config);
   const prompt = params.prompt ?? "";
   if (!prompt.trim() && !config.skill_spec && !params.conversation_id) {
     throw invalid("prompt is required unless a skill is specified");

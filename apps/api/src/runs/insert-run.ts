@@ -1,6 +1,6 @@
 import type { AmbientAgentConfig, Attachment, QueryMode, RunSourceType } from "@oz/contract";
 import type { Db } from "@oz/db";
-import { isDatabaseUnavailable } from "../http/database-unavailable.ts";
+import { isDatabaseUnavailable } from "../http/database-errors.ts";
 import { batchWhileBusy } from "./batch-while-busy.ts";
 import type { PartyRef } from "./resolve-parties.ts";
 

@@ -9,6 +9,7 @@ import {
 } from "@oz/contract";
 import type { Agent } from "@oz/db";
 import { invalid } from "@oz/errors";
+import { assertKnownModel, type ModelCatalogue } from "@oz/llm";
 import { skillNameFromSpec } from "@oz/skills";
 import { z } from "zod";
 
@@ -66,6 +67,23 @@ export function resolveRunConfig(params: AgentRunParams, agent?: AgentDefaults):
     memory_stores: requested.memory_stores,
     session_sharing: requested.session_sharing,
   });
+}
+
+/**
+ * A run of the built-in harness needs a model this server knows: with an empty catalogue it could only end
+ * FAILED later, so it is refused now, and so is a `model_id` outside the catalogue. Other harnesses bring
+ * their own model, so their `model_id` is theirs to interpret.
+ */
+export function assertModelAvailable(catalogue: ModelCatalogue, config: AmbientAgentConfig): void {
+  if (config.harness?.type !== "oz") return;
+  if (catalogue.models.length === 0) {
+    throw invalid(
+      "config.harness: the built-in oz harness needs a model, and this server has none configured; an operator " +
+        "sets OZ_MODELS_FILE or OZ_MODELS (see GET /api/v1/models), or use the command harness " +
+        '(config.harness = {"type": "command", "command": "…"}) to run a command instead',
+    );
+  }
+  assertKnownModel(catalogue, config.model_id);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from "@oz/auth";
+import { hashPassword, passwordNeedsRehash, verifyPassword } from "@oz/auth";
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 
@@ -10,7 +10,8 @@ const wrongCredentials = () =>
 
 /**
  * The user and team an email and password sign into (the user's oldest membership). Unknown email, no
- * password set, wrong password and no team all fail alike: same error, same work.
+ * password set, wrong password and no team all fail alike: same error, same work. A hash of an older,
+ * cheaper cost is replaced now that the password is known.
  */
 export async function checkCredentials(db: Db, email: string, password: string) {
   const user = await db.user.findUnique({
@@ -22,5 +23,8 @@ export async function checkCredentials(db: Db, email: string, password: string) 
   const matches = await verifyPassword(password, stored);
   const membership = user?.memberships[0];
   if (!user?.passwordHash || !matches || !membership) throw wrongCredentials();
+  if (passwordNeedsRehash(user.passwordHash)) {
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
+  }
   return { user, membership, team: membership.team };
 }

@@ -21,16 +21,23 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         summary: "Sign in to the dashboard",
         description:
           "Sets the `oz_session` cookie. Send the `x-oz-csrf` header, as every state-changing dashboard request " +
-          "must. A wrong email and a wrong password are the same 401.",
+          "must. A wrong email and a wrong password are the same 401. After repeated failures for an account " +
+          "or from an address, attempts are paced: 429 with `Retry-After` (seconds) until the wait is over.",
         tags: ["auth"],
         body: LoginRequest,
-        response: { 200: SessionResponse, 400: Problem, 401: Problem, 403: Problem },
+        response: { 200: SessionResponse, 400: Problem, 401: Problem, 403: Problem, 429: Problem },
       },
     },
     async (request, reply) => {
       // Also stops another site signing a visitor into an account of its choosing (login CSRF).
       requireCsrfHeader(request);
-      const { user, membership, team } = await checkCredentials(deps.db, request.body.email, request.body.password);
+      const { email, password } = request.body;
+      await deps.signInThrottle.admit(email, request.ip);
+      const { user, membership, team } = await checkCredentials(deps.db, email, password).catch(async (err) => {
+        await deps.signInThrottle.failed(email, request.ip);
+        throw err;
+      });
+      await deps.signInThrottle.succeeded(email);
       const session = await createSession(deps.db, { userId: user.id, teamId: team.id, lifetimeMs });
       setSessionCookie(reply, session.token, Math.floor(lifetimeMs / 1000), secure);
       return {

@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ApiError, notFound } from "@oz/errors";
 
 /** `apps/web/dist`: where `pnpm --filter @oz/web build` writes the dashboard. */
@@ -12,7 +12,16 @@ export const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL("../../../web/dist/", 
  * The dashboard's own pages (apps/web/src/routes.tsx). Each answers index.html so that a reload or a shared
  * link opens the page; anything else, `/api/*` included, stays a 404 problem.
  */
-export const DASHBOARD_PAGES = ["/", "/login", "/runs", "/runs/:runId", "/agents", "/environments", "/settings"];
+export const DASHBOARD_PAGES = [
+  "/",
+  "/login",
+  "/runs",
+  "/runs/:runId",
+  "/agents",
+  "/environments",
+  "/environments/:environmentId",
+  "/settings",
+];
 
 /** A plain file name: no path separators, no dot files, so nothing outside `assets/` can be named. */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
@@ -35,19 +44,32 @@ export const webAppRoutes: FastifyPluginAsync<{ distDir: string }> = async (app,
   });
 
   const indexHtml = join(distDir, "index.html");
+  const sendIndex = async (reply: FastifyReply, status: number) => {
+    if (!(await exists(indexHtml))) {
+      throw new ApiError(
+        "resource_unavailable",
+        "the dashboard has not been built yet: run `pnpm --filter @oz/web build` (or `pnpm build:web`) and reload",
+        { status: 503, title: "Dashboard not built.", retryable: false },
+      );
+    }
+    // Never cached: a new build must reach every browser on its next load.
+    return reply
+      .code(status)
+      .header("cache-control", "no-cache")
+      .sendFile("index.html", distDir, { cacheControl: false });
+  };
   for (const url of DASHBOARD_PAGES) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => {
-      if (!(await exists(indexHtml))) {
-        throw new ApiError(
-          "resource_unavailable",
-          "the dashboard has not been built yet: run `pnpm --filter @oz/web build` (or `pnpm build:web`) and reload",
-          { status: 503, title: "Dashboard not built.", retryable: false },
-        );
-      }
-      // Never cached: a new build must reach every browser on its next load.
-      return reply.header("cache-control", "no-cache").sendFile("index.html", distDir, { cacheControl: false });
-    });
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => sendIndex(reply, 200));
   }
+
+  // Any other page a browser asks for (an old bookmark, a mistyped link) is the dashboard's own "Page not found",
+  // with status 404. Programs (no text/html in Accept), the API and assets keep the 404 or 405 problem.
+  app.get("/*", { schema: { hide: true }, config: { fallback: true } }, async (request, reply) => {
+    const path = request.url.split("?")[0] ?? request.url;
+    const isPage = !/^\/(api|assets)(\/|$)/.test(path) && (request.headers.accept ?? "").includes("text/html");
+    if (!isPage) return reply.callNotFound();
+    return sendIndex(reply, 404);
+  });
 };
 
 const exists = (path: string) =>

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createDb } from "@oz/db";
+import { loadModelCatalogue, type ModelCatalogue } from "@oz/llm";
 import { createTestDatabase, type TestDatabase } from "@oz/testing";
 import { buildApp } from "../../src/app.ts";
 import { secretAndArtifactDeps, type AppDeps } from "../../src/deps.ts";
@@ -33,6 +34,22 @@ export interface TestServer {
 
 let teamCounter = 0;
 
+/**
+ * The model catalogue of a test API unless a test brings its own: the server refuses runs of the built-in
+ * harness without one, or naming a model outside it. API tests accept such runs without executing them, so
+ * nothing serves these models; they are the ids the tests name.
+ */
+export const TEST_MODELS = loadModelCatalogue({
+  OZ_MODELS: JSON.stringify(
+    ["test-model", "gpt-x", "gpt-5", "claude-sonnet-4", "claude-haiku"].map((id) => ({
+      id,
+      provider: "openai",
+      base_url: "http://127.0.0.1:9/v1",
+    })),
+  ),
+  OZ_DEFAULT_MODEL: "test-model",
+});
+
 /** Creates another team (admin + default agent + personal key) in the server's database. */
 export function seedTeam(server: Pick<TestServer, "database">, name = `team-${++teamCounter}`) {
   return createTeam(server.database.db, {
@@ -50,6 +67,8 @@ export async function startTestServer(
     apiDatabaseUrl?: (url: string) => string;
     /** Adds hooks or routes to the app before it listens (bench/ times requests with an onResponse hook). */
     beforeListen?: (app: FastifyInstance) => void;
+    /** The workers' catalogue when a test platform runs them (apps/worker/test): the API checks runs against it. */
+    models?: ModelCatalogue;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -70,6 +89,7 @@ export async function startTestServer(
     publicUrl: "http://oz.test",
     agentLimit: 3,
     maxOrchestrationDepth: 5,
+    models: options.models ?? TEST_MODELS,
     // The tests' git daemon listens on the host's address on Docker's default bridge, a private one.
     allowedCidrs: ["172.17.0.1/32"],
     ...secretAndArtifactDeps(masterKey, blobDir, "http://oz.test"),

@@ -30,13 +30,13 @@ export async function startTestPlatform(
     withoutWorker?: boolean;
     /** The workers' model catalogue (the built-in harness's models). */
     models?: ModelCatalogue;
-    /** The API's settings (limits, allow-list) over the test server's. */
-    api?: Partial<AppDeps>;
+    /** Dependencies of the API to replace (its download-link signer, limits, allow-list). */
+    serverOverrides?: Partial<AppDeps>;
     /** The workers' sandbox network (e.g. the isolated test network); default Docker's `bridge`. */
     sandboxNetwork?: string;
   } = {},
 ): Promise<TestPlatform> {
-  const server = await startTestServer(options.api ?? {}, options);
+  const server = await startTestServer(options.serverOverrides ?? {}, options);
   const workers: TestWorker[] = [];
   const addWorker = async (more: Partial<WorkerSettings> = {}) => {
     const worker = await startTestWorker(
@@ -150,4 +150,23 @@ export async function createEnvironment(platform: TestPlatform, body: Record<str
 export async function createSecret(platform: TestPlatform, name: string, value: string) {
   const res = await call(platform.server, "POST", "/secrets", { key: platform.key, body: { name, value } });
   expect(res.status, JSON.stringify(res.json)).toBe(200);
+}
+
+/** The environment of a worker process (spawnWorkerProcess) joining the platform. */
+export function workerProcessEnv(
+  platform: TestPlatform,
+  workerId: string,
+  redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+) {
+  return {
+    DATABASE_URL: platform.server.database.url,
+    REDIS_URL: redisUrl,
+    OZ_QUEUE_PREFIX: platform.server.queuePrefix,
+    OZ_WORKER_ID: workerId,
+    OZ_MASTER_KEY: platform.server.masterKey.toString("hex"),
+    OZ_DEFAULT_IMAGE: TEST_IMAGE,
+    OZ_LEASE_SECONDS: "2",
+    OZ_SWEEP_INTERVAL_SECONDS: "0.5",
+    OZ_SANDBOX_MEMORY_MB: "256",
+  };
 }

@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { dropDatabases, freePort, postgresServerUrl, startTcpProxy, testDatabaseUrl, type TcpProxy } from "@oz/testing";
+import { spawnProgram, type ProgramProcess } from "./support/processes.ts";
+
+/**
+ * The API and the worker as `pnpm start` runs them (both migrate at start) on a database that does not exist
+ * yet, and on PostgreSQL / Redis that are not there yet.
+ */
+const MASTER_KEY = randomBytes(32).toString("hex");
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const databases: string[] = [];
+const running: ProgramProcess[] = [];
+const proxies: TcpProxy[] = [];
+
+async function freshDatabaseUrl(through?: TcpProxy): Promise<string> {
+  const name = `oz_test_start_${randomBytes(5).toString("hex")}`;
+  databases.push(name);
+  return testDatabaseUrl(name, through?.port);
+}
+
+function start(program: "api" | "worker", env: Record<string, string>): ProgramProcess {
+  const process = spawnProgram(program, {
+    OZ_LOG_LEVEL: "info",
+    OZ_MIGRATE_ON_START: "true",
+    OZ_MASTER_KEY: MASTER_KEY,
+    REDIS_URL,
+    ...env,
+  });
+  running.push(process);
+  return process;
+}
+
+async function answersReady(port: number, timeoutMs: number, api: ProgramProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (api.child.exitCode !== null) throw new Error(`the API exited (${api.child.exitCode}):\n${api.output()}`);
+    if (Date.now() > deadline) throw new Error(`the API was not ready in ${timeoutMs} ms:\n${api.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop()));
+  for (const proxy of proxies.splice(0)) await proxy.close();
+});
+
+afterAll(() => dropDatabases(databases));
+
+describe("start-up", () => {
+  it("API and worker started together on a database that does not exist both come up, ten times out of ten", async () => {
+    for (let round = 0; round < 10; round++) {
+      const databaseUrl = await freshDatabaseUrl();
+      const port = await freePort();
+      const env = { DATABASE_URL: databaseUrl, OZ_QUEUE_PREFIX: `oz-start-${round}-${randomBytes(3).toString("hex")}` };
+      // Either may go first; the one that finds the other migrating waits for it.
+      const startApi = () => start("api", { ...env, PORT: String(port), HOST: "127.0.0.1" });
+      const startWorker = () => start("worker", { ...env, OZ_WORKER_ID: `start-up-${round}` });
+      let api: ProgramProcess, worker: ProgramProcess;
+      if (round % 2 === 0) [api, worker] = [startApi(), startWorker()];
+      else [worker, api] = [startWorker(), startApi()];
+      await Promise.all([answersReady(port, 45_000, api), worker.waitForOutput(/"msg":"worker started"/, 45_000)]);
+      const both = api.output() + worker.output();
+      expect(both).not.toMatch(/Another migration is already running/);
+      expect(both).toMatch(/1732280000000_initial/); // somebody migrated
+      await Promise.all(running.splice(0).map((p) => p.stop()));
+    }
+  }, 120_000);
+
+  it("an API started while PostgreSQL is unreachable says it waits, and serves once it can connect", async () => {
+    const server = new URL(await postgresServerUrl());
+    const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) }, { closed: true });
+    proxies.push(proxy);
+    const port = await freePort();
+    const api = start("api", {
+      DATABASE_URL: await freshDatabaseUrl(proxy),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      OZ_QUEUE_PREFIX: `oz-start-${randomBytes(3).toString("hex")}`,
+    });
+    await api.waitForOutput(/waiting for PostgreSQL at 127\.0\.0\.1:\d+\/oz_test_start_\w+: .*ECONNREFUSED/, 30_000);
+    await proxy.restore();
+    await answersReady(port, 30_000, api);
+    expect(api.output()).toMatch(/PostgreSQL at .* is up/);
+  }, 60_000);
+
+  it("a worker started before PostgreSQL and Redis waits for each in turn, then takes runs", async () => {
+    const server = new URL(await postgresServerUrl());
+    const redis = new URL(REDIS_URL);
+    const postgresProxy = await startTcpProxy(
+      { host: server.hostname, port: Number(server.port || 5432) },
+      { closed: true },
+    );
+    const redisProxy = await startTcpProxy(
+      { host: redis.hostname, port: Number(redis.port || 6379) },
+      { closed: true },
+    );
+    proxies.push(postgresProxy, redisProxy);
+    const worker = start("worker", {
+      DATABASE_URL: await freshDatabaseUrl(postgresProxy),
+      REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
+      OZ_QUEUE_PREFIX: `oz-start-${randomBytes(3).toString("hex")}`,
+      OZ_WORKER_ID: `start-up-waiting-${randomBytes(3).toString("hex")}`,
+    });
+    await worker.waitForOutput(/waiting for PostgreSQL at/, 30_000);
+    await postgresProxy.restore();
+    await worker.waitForOutput(/waiting for Redis at 127\.0\.0\.1:\d+/, 30_000);
+    expect(worker.output()).not.toMatch(/worker started/);
+    await redisProxy.restore();
+    await worker.waitForOutput(/"msg":"worker started"/, 30_000);
+  }, 60_000);
+});
