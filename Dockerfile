@@ -18,7 +18,9 @@ RUN pnpm install --offline --frozen-lockfile && pnpm --filter @oz/web build
 FROM base AS runtime
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
 # git: the API reads the SKILL.md files of environment repositories for GET /agent (skill discovery).
-RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
+# iptables: the worker installs the sandbox firewall (README.md, "Sandbox isolation"). Its backend must match the
+# host's (nft here; `update-alternatives --set iptables /usr/sbin/iptables-legacy` for a legacy host).
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates iptables && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app /app
 # .data holds the local blob store (artifacts); docker-compose.yml mounts a volume there.
 RUN mkdir -p /app/.data && chown -R node:node /app/.data
