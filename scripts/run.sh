@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the platform on this machine: installs the toolchain, PostgreSQL and Redis when missing, the
 # Docker engine when missing, the dependencies, then starts the API (with the dashboard) on http://localhost:8080
-# and a worker (migrations apply at start).
-# Configuration comes from the environment (README.md, "Configuration").
+# and a worker (they create and migrate the database at start), and prints a banner once the API answers:
+# where it is, how to sign in, a first run. Ctrl-C stops both.
+# Configuration comes from the environment (docs/configuration.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,4 +12,16 @@ source scripts/env.sh
 bash scripts/ensure-services.sh
 bash scripts/ensure-docker.sh --engine-only
 pnpm install --frozen-lockfile
-exec pnpm start
+
+pnpm start &
+platform=$!
+trap 'kill -TERM "$platform" 2>/dev/null || true; wait "$platform"' INT TERM
+
+url="${OZ_PUBLIC_URL:-http://localhost:${PORT:-8080}}"
+ready="http://127.0.0.1:${PORT:-8080}/readyz"
+until node -e "fetch('$ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
+  kill -0 "$platform" 2>/dev/null || exit 1 # it stopped: its own messages say why
+  sleep 0.5
+done
+bash scripts/start-banner.sh "$url"
+wait "$platform"

@@ -4,6 +4,7 @@
  * Everything talks to 127.0.0.1 only; each benchmark removes its databases, containers and processes.
  */
 import { dropTemplateDatabase, prepareTemplateDatabase } from "@oz/testing";
+import { cliStartupBench } from "./benchmarks/cli-startup.ts";
 import { createBench } from "./benchmarks/create.ts";
 import { dispatchBench } from "./benchmarks/dispatch.ts";
 import { idleRssBench } from "./benchmarks/idle-rss.ts";
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   liveBench,
   workerMemoryBench,
   toolOverheadBench,
+  cliStartupBench,
 ];
 
 // The local Postgres (never a testcontainer): benchmarks talk to 127.0.0.1 only.

@@ -23,9 +23,10 @@ import { runRoutes } from "./runs/routes.ts";
 import { secretRoutes } from "./secrets/routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
 import { skillRoutes } from "./skills/routes.ts";
-import { DEFAULT_WEB_DIST_DIR, webAppRoutes } from "./web-app/routes.ts";
+import { DEFAULT_WEB_DIST_DIR, dashboardNotFoundPage, webAppRoutes } from "./web-app/routes.ts";
 import { runLogRoute } from "./run-events/run-log.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
+import { workerHostRoutes } from "./worker-hosts/routes.ts";
 
 /** Composition root of the API: every plugin and route module is wired here and nowhere else. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -46,7 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header("x-trace-id", request.id);
   });
 
-  registerProblemHandlers(app, typeBase);
+  registerProblemHandlers(app, typeBase, dashboardNotFoundPage(deps.webDistDir ?? DEFAULT_WEB_DIST_DIR));
   registerNulRefusal(app);
   registerJsonBodyParser(app);
   const principals = deps.databaseUrl
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(modelRoutes, deps);
       await api.register(skillRoutes, deps);
       await api.register(followupRoutes, deps);
+      await api.register(workerHostRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

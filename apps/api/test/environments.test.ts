@@ -104,14 +104,13 @@ describe("creating an environment", () => {
     );
   });
 
-  it("may be done by a cloud agent, which then shows as the creator", async () => {
+  it("is refused to a cloud agent's key (403), which may still list them", async () => {
     const agent = await call(server, "POST", "/agent/identities", { key: admin, body: { name: "Env maker" } });
     const key = (
       await call(server, "POST", "/api-keys", { key: admin, body: { name: "k", agent_uid: agent.json.uid } })
     ).json.key;
     const res = await createEnv({ name: "by agent", docker_image: "debian" }, key);
-    expect(res.status).toBe(200);
-    expect(res.json.creator).toEqual({ uid: agent.json.uid, type: "service_account", display_name: "Env maker" });
+    expectProblem(res, 403, "not_authorized", /cloud agents cannot create, change or delete environments/);
     expect((await listEnvs("", key)).status).toBe(200);
   });
 });

@@ -46,6 +46,7 @@ describe("creating a run", () => {
   });
 
   it("records the resolved configuration, and the columns the list filters use", async () => {
+    await call(server, "POST", "/worker-hosts", { key: server.team.apiKey, body: { host: "gpu-box-1" } });
     const runId = await startRun(server, {
       prompt: "deploy",
       config: { name: "nightly", model_id: "gpt-x", worker_host: "  gpu-box-1  ", idle_timeout_minutes: 30 },
@@ -262,6 +263,7 @@ describe("executing as a cloud agent", () => {
   it("runs as the agent named by agent_identity_uid, with the agent's defaults", async () => {
     const { db } = server.database;
     const environmentId = await createEnvironment(db, server.team.teamId, "agent-env");
+    await call(server, "POST", "/worker-hosts", { key: server.team.apiKey, body: { host: "rack-7" } });
     const agent = await createAgent(db, server.team.teamId, {
       name: "ci-bot",
       baseModel: "claude-sonnet-4",

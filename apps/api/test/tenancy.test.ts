@@ -87,12 +87,18 @@ describe("another team's environments", () => {
     }
   });
 
-  it("are a 404 for get, put, patch and delete, for people and agents alike", async () => {
-    for (const key of [a, aBot]) {
-      await expectInvisible("GET", (id) => `/agent/environments/${id}`, theirs.env, key);
-      await expectInvisible("PUT", (id) => `/agent/environments/${id}`, theirs.env, key, { name: "hijacked" });
-      await expectInvisible("PATCH", (id) => `/agent/environments/${id}`, theirs.env, key, { name: "hijacked" });
-      await expectInvisible("DELETE", (id) => `/agent/environments/${id}`, theirs.env, key);
+  it("are a 404 for get, put, patch and delete", async () => {
+    await expectInvisible("GET", (id) => `/agent/environments/${id}`, theirs.env, aBot);
+    await expectInvisible("GET", (id) => `/agent/environments/${id}`, theirs.env, a);
+    await expectInvisible("PUT", (id) => `/agent/environments/${id}`, theirs.env, a, { name: "hijacked" });
+    await expectInvisible("PATCH", (id) => `/agent/environments/${id}`, theirs.env, a, { name: "hijacked" });
+    await expectInvisible("DELETE", (id) => `/agent/environments/${id}`, theirs.env, a);
+  });
+
+  it("are refused to an agent's key for writing, exactly like its own team's (no existence oracle)", async () => {
+    for (const uid of [theirs.env, NOBODY]) {
+      const res = await call(server, "PUT", `/agent/environments/${uid}`, { key: aBot, body: { name: "hijacked" } });
+      expectProblem(res, 403, "not_authorized");
     }
   });
 

@@ -39,6 +39,7 @@ describe("the dashboard served by the API", () => {
     "/agents",
     "/environments",
     "/environments/ENV1aaaaaaaaaaaaaaaaaa",
+    "/usage",
     "/settings",
   ])("opens %s on a reload or a shared link (index.html, never cached, no sign-in needed)", async (path) => {
     const res = await get(server.origin, `${path}?status=FAILED`);

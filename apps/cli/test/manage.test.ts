@@ -1,11 +1,17 @@
-import { execFileSync } from "node:child_process";
-import { readFile, stat } from "node:fs/promises";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { loadModelCatalogue } from "@oz/llm";
 import { startGitDaemon, type GitDaemon } from "@oz/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
 import { OzCli } from "./support/oz.ts";
+
+const run = promisify(execFile);
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 let server: TestServer;
 let git: GitDaemon;
@@ -40,31 +46,31 @@ afterAll(async () => {
 
 describe("oz whoami", () => {
   it("prints the principal in every output format", async () => {
-    const pretty = await oz.run(["whoami"]);
+    const [pretty, text, json, ndjson] = await Promise.all([
+      oz.run(["whoami"]),
+      oz.run(["whoami", "--output-format", "text"]),
+      oz.run(["whoami"], { env: { WARP_OUTPUT_FORMAT: "json" } }),
+      oz.run(["--output-format", "ndjson", "whoami"]),
+    ]);
     expect(pretty.code, pretty.stderr).toBe(0);
     expect(pretty.stdout).toMatch(/^Principal\s+user:\w+$/m);
     expect(pretty.stdout).toMatch(/^Team\s+acme /m);
-
-    const text = await oz.run(["whoami", "--output-format", "text"]);
     expect(text.stdout).toBe(`user:${server.team.userId}\n`);
-
-    const json = await oz.run(["whoami"], { env: { WARP_OUTPUT_FORMAT: "json" } });
     expect(json.json()).toMatchObject({
       principal: `user:${server.team.userId}`,
       type: "user",
       team: { name: "acme" },
     });
-
-    const ndjson = await oz.run(["--output-format", "ndjson", "whoami"]);
     expect(ndjson.lines()).toEqual([json.json()]);
   });
 
   it("says the user cannot be determined, and exits 1, without a key or with a bad one", async () => {
-    const none = await oz.run(["whoami"], { env: { WARP_API_KEY: undefined } });
+    const [none, bad] = await Promise.all([
+      oz.run(["whoami"], { env: { WARP_API_KEY: undefined } }),
+      oz.run(["whoami", "--api-key", "wk-not-a-real-key"]),
+    ]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("Could not determine the user ID");
-
-    const bad = await oz.run(["whoami", "--api-key", "wk-not-a-real-key"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Could not determine the user ID: .*\(authentication_required, 401/);
   });
@@ -329,6 +335,18 @@ describe("errors, help, version and completion", () => {
     expect(problem).toMatchObject({ status: 404, type: expect.stringContaining("resource_not_found") });
   });
 
+  it("colours only when asked to or on a terminal, and NO_COLOR wins", async () => {
+    const missing = ["run", "get", "00000000-0000-4000-8000-000000000000"];
+    const [plain, forced, both] = await Promise.all([
+      oz.run(missing),
+      oz.run(missing, { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } }),
+      oz.run(missing, { env: { NO_COLOR: "1", FORCE_COLOR: "1" } }),
+    ]);
+    expect(plain.stderr).not.toContain("\x1b[");
+    expect(forced.stderr).toContain("\x1b[31mError:");
+    expect(both.stderr).not.toContain("\x1b[");
+  });
+
   it("says so when the server cannot be reached", async () => {
     const result = await oz.run(["whoami"], { env: { OZ_API_BASE_URL: "http://127.0.0.1:1/api/v1" } });
     expect(result.code).toBe(1);
@@ -363,5 +381,41 @@ describe("errors, help, version and completion", () => {
     expect(complete(["oz", "task", "l"])).toBe("list");
     expect((await oz.run(["completion", "zsh"])).stdout).toContain("compdef _oz oz");
     expect((await oz.run(["completion", "fish"])).stdout).toContain("complete -c oz");
+  });
+});
+
+describe("the packed package installed with npm install -g", () => {
+  let dir: string;
+  let installed: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "oz-cli-pack-"));
+    // What a user gets: the packed tarball (its prepack step builds dist/oz.mjs) installed globally.
+    await run("pnpm", ["pack", "--pack-destination", dir], { cwd: PACKAGE_DIR });
+    const tarball = (await readdir(dir)).find((f) => f.endsWith(".tgz"))!;
+    const prefix = join(dir, "prefix");
+    await run("npm", ["install", "-g", "--prefix", prefix, join(dir, tarball), "--no-audit", "--no-fund", "--offline"]);
+    installed = join(prefix, "bin", "oz");
+  }, 120_000);
+
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("is one bundled file with no dependencies to install", async () => {
+    const packageDir = join(dir, "prefix", "lib", "node_modules", "@oz", "cli");
+    expect((await readdir(packageDir)).sort()).toEqual(["README.md", "dist", "package.json"]);
+    expect(await readdir(join(packageDir, "dist"))).toEqual(["oz.mjs"]);
+  });
+
+  it("runs as `oz`: version, and whoami against the server; `pnpm oz` runs the same CLI from source", async () => {
+    const [version, whoami, fromSource] = await Promise.all([
+      oz.run(["--version"], { command: [installed] }),
+      oz.run(["whoami", "--output-format", "json"], { command: [installed] }),
+      run("pnpm", ["-s", "oz", "--version"], { cwd: join(PACKAGE_DIR, "..", "..") }),
+    ]);
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(fromSource.stdout).toBe(version.stdout);
+    expect(whoami.code, whoami.stderr).toBe(0);
+    expect(whoami.json()).toMatchObject({ principal: `user:${server.team.userId}`, team: { name: "acme" } });
   });
 });

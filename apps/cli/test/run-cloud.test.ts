@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTcpProxy } from "@oz/testing";
 import { getRun, startTestPlatform, waitForState, type TestPlatform } from "../../worker/test/support/platform.ts";
 import { OzCli } from "./support/oz.ts";
 
@@ -29,28 +30,23 @@ async function configFile(command: string, extra = "") {
 }
 
 describe("oz agent run-cloud --wait exits with the run's outcome", () => {
-  it("0 when it succeeds, and the run's source is CLI", async () => {
-    const result = await oz.run(["agent", "run-cloud", "--prompt", "go", "-f", await configFile("true"), "--wait"]);
+  it("0 when it succeeds, and the run's source is CLI; a progress line for each state meanwhile", async () => {
+    const result = await oz.run(["agent", "run-cloud", "--prompt", "go", "-f", await configFile("sleep 1"), "--wait"]);
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^Run \S+ INPROGRESS · \d+ s$/m);
+    expect(result.stderr.match(/INPROGRESS ·/g)).toHaveLength(1); // a log gets the news, not every poll
     const runId = /Run (\S+) SUCCEEDED/.exec(result.stderr)?.[1];
     expect(runId).toBeDefined();
     expect((await getRun(platform, runId!)).source).toBe("CLI");
   });
 
   it("1 when it fails, 2 when it errors, with the status message on stderr", async () => {
-    const failed = await oz.run(["agent", "run-cloud", "--prompt", "go", "-f", await configFile("exit 3"), "--wait"]);
+    const [failed, errored] = await Promise.all([
+      oz.run(["agent", "run-cloud", "--prompt", "go", "-f", await configFile("exit 3"), "--wait"]),
+      oz.run(["agent", "run-cloud", "--prompt", "go", "-f", await configFile("exit 137"), "--wait"]),
+    ]);
     expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stderr).toMatch(/FAILED.*exit/i);
-
-    const errored = await oz.run([
-      "agent",
-      "run-cloud",
-      "--prompt",
-      "go",
-      "-f",
-      await configFile("exit 137"),
-      "--wait",
-    ]);
     expect(errored.code, errored.stderr).toBe(2);
     expect(errored.stderr).toMatch(/ERROR.*signal 9/);
   });
@@ -77,23 +73,20 @@ describe("oz agent run-cloud --wait exits with the run's outcome", () => {
 
   it("4 when the run cannot start: a bad config file, a flag it does not know, a refusal by the API", async () => {
     const badFile = await configFile("true", "idle_timeout_minutes: soon\n");
-    const invalid = await oz.run(["agent", "run-cloud", "--prompt", "go", "-f", badFile, "--wait"]);
+    const [invalid, unknownFlag, refused, noKey] = await Promise.all([
+      oz.run(["agent", "run-cloud", "--prompt", "go", "-f", badFile, "--wait"]),
+      oz.run(["agent", "run-cloud", "--prompt", "go", "--frobnicate", "--wait"]),
+      oz.run(["agent", "run-cloud", "-f", await configFile("true"), "--wait"]),
+      oz.run(["agent", "run-cloud", "--prompt", "go", "--wait"], { env: { WARP_API_KEY: undefined } }),
+    ]);
     expect(invalid.code).toBe(4);
     expect(invalid.stderr).toContain("idle_timeout_minutes");
-
-    const unknownFlag = await oz.run(["agent", "run-cloud", "--prompt", "go", "--frobnicate", "--wait"]);
     expect(unknownFlag.code).toBe(4);
     expect(unknownFlag.stderr).toContain("--frobnicate");
-
-    const refused = await oz.run(["agent", "run-cloud", "-f", await configFile("true"), "--wait"]);
     expect(refused.code).toBe(4);
     // One line: the problem's detail, its code and status.
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
     expect(refused.stderr).toMatch(/prompt.*\(invalid_request, 400/);
-
-    const noKey = await oz.run(["agent", "run-cloud", "--prompt", "go", "--wait"], {
-      env: { WARP_API_KEY: undefined },
-    });
     expect(noKey.code).toBe(4);
     expect(noKey.stderr).toContain("Not logged in");
   });
@@ -131,6 +124,35 @@ describe("oz agent run-cloud --follow", () => {
     expect(events.some((e) => e.type === "output" && String(e.payload.text).includes("ndjson-output"))).toBe(true);
     expect(events.filter((e) => e.type === "state").map((e) => e.payload.state)).toContain("SUCCEEDED");
     expect(lines.at(-1)).toMatchObject({ type: "run", run: { uid: runId, state: "SUCCEEDED", source: "CLI" } });
+  });
+
+  it("resumes after the connection drops, with no event lost or repeated", async () => {
+    const origin = new URL(platform.server.origin);
+    const proxy = await startTcpProxy({ host: origin.hostname, port: Number(origin.port) });
+    try {
+      const file = await configFile("echo one; sleep 1; echo two; sleep 1; echo three");
+      let cut = false;
+      const result = await oz.run(["agent", "run-cloud", "--prompt", "go", "-f", file, "--follow", "--wait"], {
+        env: { OZ_API_BASE_URL: `http://127.0.0.1:${proxy.port}/api/v1`, WARP_OUTPUT_FORMAT: "ndjson" },
+        onStdout: (chunk) => {
+          if (cut || !chunk.includes("one")) return;
+          cut = true;
+          void proxy.cut().then(() => setTimeout(() => void proxy.restore(), 500));
+        },
+      });
+      expect(cut).toBe(true);
+      expect(result.code, result.stderr).toBe(0);
+      const events = result.lines().slice(0, -1);
+      const seqs = events.map((e) => e.seq as number);
+      expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+      const output = events
+        .filter((e) => e.type === "output")
+        .map((e) => e.payload.text as string)
+        .join("");
+      expect(output).toBe("one\ntwo\nthree\n");
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

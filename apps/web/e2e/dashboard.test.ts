@@ -161,7 +161,7 @@ describe("the dashboard in a real browser", () => {
     const runId = await apiRun("Appears by itself");
     const row = page.locator(`a.run-row[data-run-id="${runId}"]`);
     await row.waitFor({ timeout: 10_000 });
-    expect(await row.textContent()).toContain("Working");
+    expect(await row.textContent()).toContain("Queued");
     await moveRunTo(server.database.db, runId, "SUCCEEDED");
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("Success");
   });
@@ -185,13 +185,22 @@ describe("the dashboard in a real browser", () => {
     expect((await call(server, "GET", "/whoami", { key })).status).toBe(401);
   });
 
-  it("shows secrets by name only and the team's members", async () => {
+  it("shows secrets by name only, replaces a value in place, and shows the team's members", async () => {
     await page.getByRole("tab", { name: "Secrets" }).click();
     await page.getByLabel("Secret name").fill("NPM_TOKEN");
     await page.getByLabel("Secret value").fill("super-secret-value");
     await page.getByRole("button", { name: "Add secret" }).click();
     await page.getByRole("cell", { name: "NPM_TOKEN" }).waitFor();
     expect(await page.content()).not.toContain("super-secret-value");
+    const before = await server.database.db.secret.findFirstOrThrow({ where: { name: "NPM_TOKEN" } });
+    const row = page.locator('tr[data-secret="NPM_TOKEN"]');
+    await row.getByRole("button", { name: "Replace value" }).click();
+    await row.getByLabel("New value for NPM_TOKEN").fill("rotated-secret-value");
+    await row.getByRole("button", { name: "Save" }).click();
+    await row.getByRole("status").waitFor();
+    const after = await server.database.db.secret.findFirstOrThrow({ where: { name: "NPM_TOKEN" } });
+    expect(Buffer.compare(after.ciphertext, before.ciphertext)).not.toBe(0);
+    expect(await page.content()).not.toContain("rotated-secret-value");
     await screenshot(page, "07-settings-secrets");
     await page.getByRole("tab", { name: "Members" }).click();
     await page.getByRole("cell", { name: server.adminEmail }).waitFor();
@@ -208,18 +217,108 @@ describe("the dashboard in a real browser", () => {
       const small = await phone.newPage();
       await small.goto(`${server.origin}/runs`);
       await small.locator("a.run-row").first().waitFor();
+      // The page starts right under the bar, and with the filters folded the first run is on the first screen.
+      const bar = (await small.locator(".sidebar").boundingBox())!;
+      const heading = (await small.getByRole("heading", { name: "Runs", exact: true }).boundingBox())!;
+      expect(heading.y - (bar.y + bar.height)).toBeLessThan(40);
+      expect(await small.getByLabel("Source").isVisible()).toBe(false);
+      const firstRow = (await small.locator("a.run-row").first().boundingBox())!;
+      expect(firstRow.y + firstRow.height).toBeLessThan(844);
+      await small.getByRole("button", { name: "Filters" }).click();
+      expect(await small.getByLabel("Source").isVisible()).toBe(true);
       const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(small, "09-phone-runs");
       await small.locator("a.run-row").first().click();
       await small.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-      await small.getByRole("heading", { name: "Transcript" }).waitFor();
+      await small.getByRole("tab", { name: "Conversation" }).waitFor();
       expect(await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
         0,
       );
       await screenshot(small, "10-phone-run-detail");
     } finally {
       await phone.close();
+    }
+  });
+
+  it("answers an unknown address with the app's own page, titled as such", async () => {
+    const res = await page.goto(`${server.origin}/schedules`);
+    expect(res?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    expect(await page.title()).toBe("Page not found · Oz");
+    await nav("Runs").waitFor();
+  });
+
+  it("gives every page its own title, a skip link and a visible keyboard focus", async () => {
+    for (const [link, title] of [
+      ["Agents", "Agents · Oz"],
+      ["Environments", "Environments · Oz"],
+      ["Runs", "Runs · Oz"],
+    ] as const) {
+      await nav(link).click();
+      await expect.poll(() => page.title()).toBe(title);
+    }
+    // The first Tab on a freshly opened page reaches the skip link.
+    await page.reload();
+    await page.getByRole("heading", { name: "Runs", exact: true }).waitFor();
+    await page.keyboard.press("Tab");
+    const skip = page.getByRole("link", { name: "Skip to content" });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await skip.isVisible()).toBe(true);
+    await page.getByLabel("Search").focus();
+    const outline = await page.locator(".search").evaluate((el) => getComputedStyle(el).outlineStyle);
+    expect(outline).toBe("solid");
+  });
+
+  it("opens an environment's page with the runs that used it", async () => {
+    await nav("Environments").click();
+    await page.getByRole("link", { name: "busybox-env" }).click();
+    await page.waitForURL(/\/environments\/[^/]+$/);
+    await page.getByRole("heading", { name: "busybox-env" }).waitFor();
+    await page.getByText("Runs in this environment").waitFor();
+    await expect.poll(() => page.title()).toBe("busybox-env · Environments · Oz");
+  });
+
+  it("takes a screenshot of every page at desktop and phone size", async () => {
+    const env = await call(server, "GET", "/agent/environments", { key: server.team.apiKey });
+    const envId = env.json.environments[0].uid as string;
+    const runs = await call(server, "GET", "/agent/runs", { key: server.team.apiKey });
+    const runId = runs.json.runs[0].run_id as string;
+    const pages = {
+      runs: "/runs",
+      "run-detail": `/runs/${runId}`,
+      agents: "/agents",
+      environments: "/environments",
+      "environment-detail": `/environments/${envId}`,
+      settings: "/settings",
+      usage: "/usage",
+      "not-found": "/no-such-page",
+    };
+    for (const [size, viewport, colorScheme] of [
+      ["desktop", { width: 1440, height: 900 }, "light"],
+      ["phone", { width: 390, height: 844 }, "light"],
+      ["desktop-dark", { width: 1440, height: 900 }, "dark"],
+    ] as const) {
+      const ctx = await browser.newContext({ viewport, colorScheme, storageState: await context.storageState() });
+      try {
+        const p = await ctx.newPage();
+        for (const [name, path] of Object.entries(pages)) {
+          await p.goto(`${server.origin}${path}`);
+          await p.locator("main h1").first().waitFor();
+          await p.waitForLoadState("networkidle");
+          expect(
+            await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+            name,
+          ).toBeLessThanOrEqual(0);
+          await screenshot(p, `30-${name}-${size}`);
+        }
+        // Dark mode follows the system setting.
+        const background = await p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+        const [r = 0, g = 0, b = 0] = background.match(/\d+/g)!.map(Number);
+        expect(r + g + b < 150, `${size} background ${background}`).toBe(colorScheme === "dark");
+      } finally {
+        await ctx.close();
+      }
     }
   });
 

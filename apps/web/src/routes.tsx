@@ -3,6 +3,7 @@ import { AppShell } from "./layout/AppShell.tsx";
 import { RouteError } from "./layout/RouteError.tsx";
 import { LoginPage } from "./session/LoginPage.tsx";
 import { SignedIn } from "./session/SignedIn.tsx";
+import { usePageTitle } from "./components/use-page-title.ts";
 
 // oz-style paths. The API answers index.html for each of them (apps/api/src/web-app), so deep links work.
 // Pages are split into their own chunks: the first load carries only the shell and the page it opens.
@@ -28,6 +29,13 @@ export const routes: RouteObject[] = [
         lazy: { Component: async () => (await import("./environments/EnvironmentsPage.tsx")).EnvironmentsPage },
       },
       {
+        path: "/environments/:environmentId",
+        lazy: {
+          Component: async () => (await import("./environments/EnvironmentDetailPage.tsx")).EnvironmentDetailPage,
+        },
+      },
+      { path: "/usage", lazy: { Component: async () => (await import("./usage/UsagePage.tsx")).UsagePage } },
+      {
         path: "/settings",
         lazy: { Component: async () => (await import("./settings/SettingsPage.tsx")).SettingsPage },
       },
@@ -37,6 +45,7 @@ export const routes: RouteObject[] = [
 ];
 
 function NotFound() {
+  usePageTitle("Page not found");
   return (
     <div className="page">
       <h1>Page not found</h1>

@@ -384,12 +384,21 @@ async function loadRunSetup(deps: WorkerDeps, run: Run): Promise<RunSetup> {
     const message = `Environment ${run.environmentId} no longer exists.`;
     return { failure: { state: "FAILED", errorCode: "resource_not_found", message } };
   }
+  if (environment && environment.secrets.length > 0 && writtenByAgent(environment)) {
+    // Only people may name secrets in an environment (an agent's key could otherwise take any team secret);
+    // one an agent wrote before that rule grants nothing until a person saves it again.
+    const message = `Environment ${environment.id} was last changed by a cloud agent; a team member must save it again before its secrets are used.`;
+    return { failure: { state: "FAILED", errorCode: "not_authorized", message } };
+  }
   const secrets = await loadRunSecrets(deps, run, environment?.secrets ?? []);
   if ("missing" in secrets) {
     return { failure: { state: "FAILED", errorCode: "environment_setup_failed", message: secrets.missing } };
   }
   return { environment, secrets };
 }
+
+/** The environment's last writer was a cloud agent (`updated_by` is set on create too). */
+const writtenByAgent = (env: Environment) => env.updatedBy?.startsWith("service_account:") ?? false;
 
 async function loadRunSecrets(
   deps: WorkerDeps,

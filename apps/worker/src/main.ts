@@ -112,7 +112,7 @@ closeWithGrace({ delay: drainMs + 15_000 }, async ({ err, signal }) => {
   await db.$disconnect();
 });
 
-/** The disk limit if this engine can enforce it; otherwise a warning and none (README: sandbox limits). */
+/** The disk limit if this engine can enforce it; otherwise a warning and none (docs/configuration.md, OZ_SANDBOX_DISK_MB). */
 async function diskLimitOf(sizeMb: number): Promise<{ diskLimitMb?: number }> {
   const probe = await probeDiskLimit(config.OZ_DEFAULT_IMAGE, sizeMb);
   if (probe.supported) return { diskLimitMb: sizeMb };

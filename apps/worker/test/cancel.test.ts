@@ -3,6 +3,7 @@ import {
   call,
   commandRun,
   containersOf,
+  registerWorkerHost,
   startTestPlatform,
   transcript,
   waitForState,
@@ -40,6 +41,7 @@ describe("cancelling", () => {
 
   it("a queued run is taken off the queue and never starts", async () => {
     // No worker serves host "nowhere", so the run waits in the queue.
+    await registerWorkerHost(platform, "nowhere");
     const runId = await commandRun(platform, "echo should-not-run", { worker_host: "nowhere" });
     await new Promise((r) => setTimeout(r, 300));
     expect((await cancel(runId)).status).toBe(200);
@@ -53,6 +55,7 @@ describe("cancelling", () => {
 
 describe("self-hosted worker hosts", () => {
   it("a run for a host no worker serves waits QUEUED and says so; a worker for that host then runs it", async () => {
+    await registerWorkerHost(platform, "edge-1");
     const runId = await commandRun(platform, "echo on-edge", { worker_host: "edge-1" });
     await new Promise((r) => setTimeout(r, 2_100)); // past the outbox grace period
     await platform.worker.worker.sweepNow();

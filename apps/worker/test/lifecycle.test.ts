@@ -137,6 +137,20 @@ describe("a command run, end to end", () => {
     expect(run.status_message?.message).toContain("NOT_THERE");
   });
 
+  it("refuses the secrets of an environment a cloud agent last changed, saying a person must save it", async () => {
+    await createSecret(platform, "AGENT_NAMED", "not-for-agents-to-name");
+    const environmentId = await createEnvironment(platform, { secrets: ["AGENT_NAMED"] });
+    // As an agent's key could write before agents were refused environment changes.
+    await platform.server.database.db.environment.update({
+      where: { id: environmentId },
+      data: { updatedBy: "service_account:AAAAAAAAAAAAAAAAAAAAAA" },
+    });
+    const run = await waitForState(platform, await commandRun(platform, "true", { environment_id: environmentId }));
+    expect(run.state).toBe("FAILED");
+    expect(run.status_message?.error_code).toBe("not_authorized");
+    expect(run.status_message?.message).toContain("a team member must save it again");
+  });
+
   it("ends ERROR agent_process_failed when the sandbox runs out of memory", async () => {
     const environmentId = await createEnvironment(platform, { resources: { memory_mb: 32 } });
     const run = await waitForState(

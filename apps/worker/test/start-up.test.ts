@@ -87,6 +87,12 @@ describe("start-up", () => {
     await proxy.restore();
     await answersReady(port, 30_000, api);
     expect(api.output()).toMatch(/PostgreSQL at .* is up/);
+
+    // Health checks poll every few seconds: they stay out of the log, other requests do not.
+    for (const path of ["/readyz", "/healthz", "/readyz", "/api/v1/openapi.json"])
+      expect((await fetch(`http://127.0.0.1:${port}${path}`)).status).toBe(200);
+    await api.waitForOutput(/"url":"\/api\/v1\/openapi\.json"/, 5_000);
+    expect(api.output()).not.toMatch(/"url":"\/(readyz|healthz)"/);
   }, 60_000);
 
   it("a worker started before PostgreSQL and Redis waits for each in turn, then takes runs", async () => {

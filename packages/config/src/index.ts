@@ -103,8 +103,8 @@ const CommonEnv = z.object({
 const ApiEnv = CommonEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("0.0.0.0"),
-  /** The URL users reach this server at; used for links and problem `type` URIs. */
-  OZ_PUBLIC_URL: z.url().default("http://localhost:8080"),
+  /** The URL users reach this server at; used for links and problem `type` URIs. Default http://localhost:PORT. */
+  OZ_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   OZ_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** A run's prompt may be at most this many bytes (UTF-8); a larger one is refused (400). */
   OZ_MAX_PROMPT_BYTES: z.coerce
@@ -129,7 +129,7 @@ const ApiEnv = CommonEnv.extend({
   /** How long a dashboard sign-in lasts. */
   OZ_SESSION_LIFETIME_HOURS: z.coerce.number().positive().default(168),
 });
-export type ApiConfig = z.infer<typeof ApiEnv>;
+export type ApiConfig = Omit<z.infer<typeof ApiEnv>, "OZ_PUBLIC_URL"> & { OZ_PUBLIC_URL: string };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -154,7 +154,8 @@ function requireMasterKeyInProduction<T extends { NODE_ENV: string; OZ_MASTER_KE
 }
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
-  return requireMasterKeyInProduction(parse(ApiEnv, env));
+  const config = requireMasterKeyInProduction(parse(ApiEnv, env));
+  return { ...config, OZ_PUBLIC_URL: config.OZ_PUBLIC_URL ?? `http://localhost:${config.PORT}` };
 }
 
 const WorkerEnv = CommonEnv.extend({

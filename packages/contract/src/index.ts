@@ -12,3 +12,4 @@ export * from "./sessions.ts";
 export * from "./models.ts";
 export * from "./skills.ts";
 export * from "./followups.ts";
+export * from "./worker-hosts.ts";

@@ -71,7 +71,7 @@ export class SandboxFirewall {
     } catch (err) {
       throw new SandboxFirewallError(
         `could not install the sandbox firewall for bridge ${bridge}: ${reasonOf(err)}. The worker needs root (or ` +
-          "CAP_NET_ADMIN in the host's network namespace) and iptables; see the README's sandbox isolation section.",
+          "CAP_NET_ADMIN in the host's network namespace) and iptables; see docs/configuration.md, Sandbox isolation.",
         { cause: err },
       );
     }

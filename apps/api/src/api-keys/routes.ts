@@ -9,21 +9,14 @@ import {
   NoContentResponse,
   Problem,
 } from "@oz/contract";
-import { ApiError } from "@oz/errors";
 import type { AppDeps } from "../deps.ts";
-import { principalOf } from "../http/auth.ts";
+import { requireHuman } from "../http/auth.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "./service.ts";
 
 const tags = ["api-keys"];
 
 /** Keys are managed by people: a cloud agent's key can neither mint, list nor revoke keys. */
-function keyManager(request: FastifyRequest) {
-  const principal = principalOf(request);
-  if (principal.kind !== "user") {
-    throw new ApiError("not_authorized", "cloud agents cannot manage API keys; use a personal API key");
-  }
-  return principal;
-}
+const keyManager = (request: FastifyRequest) => requireHuman(request, "manage API keys");
 
 /** `/api-keys` (ours; the contract names keys but not their management routes). */
 export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {

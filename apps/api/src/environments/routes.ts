@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import {
   AgentListEnvironmentsResponse,
@@ -10,7 +11,7 @@ import {
   UpdateEnvironmentRequest,
 } from "@oz/contract";
 import type { AppDeps } from "../deps.ts";
-import { principalOf } from "../http/auth.ts";
+import { principalOf, requireHuman } from "../http/auth.ts";
 import { assertWithinSandboxMaxima, requestedResources } from "./sandbox-maxima.ts";
 import {
   createEnvironment,
@@ -22,8 +23,9 @@ import {
 
 const tags = ["environments"];
 const WHO_MAY_EDIT =
-  "Any principal of the team may create, update and delete environments: people and cloud agents alike " +
-  "(an orchestrating agent may prepare environments for the runs it starts).";
+  "Any member of the team may create, update and delete environments; a cloud agent's key may only read " +
+  "them (403): an environment names team secrets, which its runs receive.";
+const requireEditor = (request: FastifyRequest) => requireHuman(request, "create, change or delete environments");
 
 /** `GET /agent/environments` (contract §2.2) plus our create / get / update / delete. */
 export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, sandboxMaxima }) => {
@@ -51,12 +53,13 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
         description: WHO_MAY_EDIT,
         tags,
         body: CreateEnvironmentRequest,
-        response: { 200: CloudEnvironment, 400: Problem, 401: Problem },
+        response: { 200: CloudEnvironment, 400: Problem, 401: Problem, 403: Problem },
       },
     },
     async (request) => {
+      const editor = requireEditor(request);
       assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
-      return createEnvironment(db, principalOf(request), request.body);
+      return createEnvironment(db, editor, request.body);
     },
   );
 
@@ -80,16 +83,18 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
       tags,
       params: EnvironmentUidParams,
       body: UpdateEnvironmentRequest,
-      response: { 200: CloudEnvironment, 400: Problem, 401: Problem, 404: Problem },
+      response: { 200: CloudEnvironment, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
     },
   };
   app.put("/agent/environments/:uid", update, async (request) => {
+    const editor = requireEditor(request);
     assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
-    return updateEnvironment(db, principalOf(request), request.params.uid, request.body);
+    return updateEnvironment(db, editor, request.params.uid, request.body);
   });
   app.patch("/agent/environments/:uid", update, async (request) => {
+    const editor = requireEditor(request);
     assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
-    return updateEnvironment(db, principalOf(request), request.params.uid, request.body);
+    return updateEnvironment(db, editor, request.params.uid, request.body);
   });
 
   app.delete(
@@ -100,11 +105,11 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
         description: `Soft delete; runs keep their history. ${WHO_MAY_EDIT}`,
         tags,
         params: EnvironmentUidParams,
-        response: { 200: DeleteEnvironmentResponse, 401: Problem, 404: Problem },
+        response: { 200: DeleteEnvironmentResponse, 401: Problem, 403: Problem, 404: Problem },
       },
     },
     async (request) => {
-      await deleteEnvironment(db, principalOf(request), request.params.uid);
+      await deleteEnvironment(db, requireEditor(request), request.params.uid);
       return { success: true as const };
     },
   );

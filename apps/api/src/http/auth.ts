@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { authenticateApiKey, type ListeningPrincipalCache, type Principal } from "@oz/auth";
+import { authenticateApiKey, type ListeningPrincipalCache, type Principal, type UserPrincipal } from "@oz/auth";
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 import { authenticateSessionCookie } from "../sessions/authenticate-session.ts";
@@ -66,11 +66,15 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Identity management is for humans only (contract §2.11). */
-export function requireHuman(request: FastifyRequest) {
+/**
+ * For changes only people may make (contract §2.11: identities; ours: environments, secrets, keys). A cloud
+ * agent's key that could write these could widen its own access: name any team secret in an environment
+ * its runs use, mint keys, grant itself secrets. 403 `not_authorized`.
+ */
+export function requireHuman(request: FastifyRequest, action = "manage agent identities"): UserPrincipal {
   const principal = principalOf(request);
   if (principal.kind !== "user") {
-    throw new ApiError("not_authorized", "cloud agents cannot manage agent identities; use a personal API key");
+    throw new ApiError("not_authorized", `cloud agents cannot ${action}; use a personal API key`);
   }
   return principal;
 }

@@ -92,12 +92,13 @@ function writeClientErrorProblem(err: NodeJS.ErrnoException, socket: Socket, typ
   socket.destroy();
 }
 
-export function registerProblemHandlers(app: FastifyInstance, typeBase: string) {
+/** Answers a request no route matched with a page of its own (the dashboard's "Page not found"), or declines. */
+export type NotFoundPage = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | undefined;
+
+export function registerProblemHandlers(app: FastifyInstance, typeBase: string, notFoundPage?: NotFoundPage) {
   // Remember every route's pattern so an unknown method on a known path can be told apart from an unknown path.
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook("onRoute", (route) => {
-    // The dashboard's catch-all page (apps/api/src/web-app) answers only what no route did.
-    if ((route.config as { fallback?: boolean } | undefined)?.fallback) return;
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`);
     for (const method of [route.method].flat()) routes.push({ method, pattern });
   });
@@ -109,6 +110,8 @@ export function registerProblemHandlers(app: FastifyInstance, typeBase: string) 
   });
 
   app.setNotFoundHandler((request, reply) => {
+    const page = notFoundPage?.(request, reply);
+    if (page) return page;
     const path = request.url.split("?")[0] ?? request.url;
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].filter(
       (m) => m !== "HEAD",

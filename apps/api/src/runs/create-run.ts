@@ -14,6 +14,7 @@ import { assertPromptSize } from "./prompt-size.ts";
 import { resolveParties } from "./resolve-parties.ts";
 import { runTitle } from "./run-title.ts";
 import { isRunVisibleTo } from "./visibility.ts";
+import { assertWorkerHostOfTeam } from "../worker-hosts/service.ts";
 
 const NO_MODELS = new ModelCatalogue([]);
 
@@ -79,6 +80,7 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
     // Saved under larger maxima: refused rather than silently shrunk.
     assertWithinSandboxMaxima(environment, deps.sandboxMaxima, "environment.resources");
   }
+  await assertWorkerHostOfTeam(db, principal.teamId, config.worker_host);
 
   const runId = newUuid();
   const limit = deps.teamMaxConcurrentRuns ?? 0;

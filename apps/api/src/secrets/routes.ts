@@ -11,10 +11,10 @@ import {
   SecretName,
   SecretNameParams,
 } from "@oz/contract";
-import { forbidden, notFound } from "@oz/errors";
+import { notFound } from "@oz/errors";
 import { createSecret, deleteSecret, listSecrets, putSecret, type SecretSummary } from "@oz/secrets";
 import type { AppDeps } from "../deps.ts";
-import { principalOf } from "../http/auth.ts";
+import { principalOf, requireHuman } from "../http/auth.ts";
 
 const WRITE_ONLY =
   "Values are write-only: no response ever contains one. They are encrypted at rest (AES-256-GCM), injected into " +
@@ -29,13 +29,7 @@ const toSecretItem = (s: SecretSummary): SecretItem => ({
 });
 
 /** Any member of the team may store and delete its secrets; a cloud agent's key may only list them. */
-function requireSecretManager(request: FastifyRequest) {
-  const principal = principalOf(request);
-  if (principal.kind !== "user") {
-    throw forbidden("cloud agents cannot create, replace or delete secrets; use a personal API key");
-  }
-  return principal;
-}
+const requireSecretManager = (request: FastifyRequest) => requireHuman(request, "create, replace or delete secrets");
 
 /** `/secrets` (ours): the team's secrets, referenced by name from environments and cloud agents. */
 export const secretRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {

@@ -1,9 +1,11 @@
-import { access } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import { ApiError, notFound } from "@oz/errors";
+import type { NotFoundPage } from "../http/problems.ts";
 
 /** `apps/web/dist`: where `pnpm --filter @oz/web build` writes the dashboard. */
 export const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
@@ -20,6 +22,7 @@ export const DASHBOARD_PAGES = [
   "/agents",
   "/environments",
   "/environments/:environmentId",
+  "/usage",
   "/settings",
 ];
 
@@ -44,33 +47,44 @@ export const webAppRoutes: FastifyPluginAsync<{ distDir: string }> = async (app,
   });
 
   const indexHtml = join(distDir, "index.html");
-  const sendIndex = async (reply: FastifyReply, status: number) => {
-    if (!(await exists(indexHtml))) {
-      throw new ApiError(
-        "resource_unavailable",
-        "the dashboard has not been built yet: run `pnpm --filter @oz/web build` (or `pnpm build:web`) and reload",
-        { status: 503, title: "Dashboard not built.", retryable: false },
-      );
-    }
-    // Never cached: a new build must reach every browser on its next load.
-    return reply
-      .code(status)
-      .header("cache-control", "no-cache")
-      .sendFile("index.html", distDir, { cacheControl: false });
-  };
   for (const url of DASHBOARD_PAGES) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => sendIndex(reply, 200));
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => {
+      await assertBuilt(indexHtml);
+      // Never cached: a new build must reach every browser on its next load.
+      return reply.header("cache-control", "no-cache").sendFile("index.html", distDir, { cacheControl: false });
+    });
   }
-
-  // Any other page a browser asks for (an old bookmark, a mistyped link) is the dashboard's own "Page not found",
-  // with status 404. Programs (no text/html in Accept), the API and assets keep the 404 or 405 problem.
-  app.get("/*", { schema: { hide: true }, config: { fallback: true } }, async (request, reply) => {
-    const path = request.url.split("?")[0] ?? request.url;
-    const isPage = !/^\/(api|assets)(\/|$)/.test(path) && (request.headers.accept ?? "").includes("text/html");
-    if (!isPage) return reply.callNotFound();
-    return sendIndex(reply, 404);
-  });
 };
+
+async function assertBuilt(indexHtml: string) {
+  if (!(await exists(indexHtml))) {
+    throw new ApiError(
+      "resource_unavailable",
+      "the dashboard has not been built yet: run `pnpm --filter @oz/web build` (or `pnpm build:web`) and reload",
+      { status: 503, title: "Dashboard not built.", retryable: false },
+    );
+  }
+}
+
+/**
+ * Any other page a browser asks for (an old bookmark, a mistyped link) gets the dashboard, which shows its own
+ * "Page not found", with status 404. Programs (no text/html in Accept), the API and assets keep the 404 problem.
+ * Called by the not-found handler (apps/api/src/http/problems.ts), so routing itself is unchanged.
+ */
+export function dashboardNotFoundPage(distDir: string): NotFoundPage {
+  const indexHtml = join(distDir, "index.html");
+  return (request, reply) => {
+    const path = request.url.split("?")[0] ?? request.url;
+    const isPage =
+      (request.method === "GET" || request.method === "HEAD") &&
+      !/^\/(api|assets)(\/|$)/.test(path) &&
+      (request.headers.accept ?? "").includes("text/html");
+    if (!isPage || !existsSync(indexHtml)) return undefined;
+    return readFile(indexHtml).then((html) =>
+      reply.code(404).type("text/html; charset=utf-8").header("cache-control", "no-cache").send(html),
+    );
+  };
+}
 
 const exists = (path: string) =>
   access(path).then(

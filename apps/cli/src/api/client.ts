@@ -1,4 +1,5 @@
 import { ApiError, ConnectionError, isProblem } from "./problem.ts";
+import { httpRequest, type HttpResponse } from "./transport.ts";
 
 export type QueryValue = string | number | boolean | undefined | null | readonly string[] | Record<string, string>;
 
@@ -22,7 +23,7 @@ export interface ClientOptions {
 /** Retries the server asks for (`x-should-retry: true`), like the official SDKs: at most two more attempts. */
 const MAX_RETRIES = 2;
 
-/** The Oz API over fetch: bearer auth, query encoding of contract §1.4, problem documents as `ApiError`. */
+/** The Oz API over HTTP: bearer auth, query encoding of contract §1.4, problem documents as `ApiError`. */
 export class ApiClient {
   constructor(private readonly options: ClientOptions) {}
 
@@ -33,14 +34,17 @@ export class ApiClient {
   /** JSON (or plain text, e.g. the cancel answer) of a 2xx; `undefined` for 204. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
-    if (response.status === 204) return undefined as T;
+    if (response.status === 204) {
+      response.body.resume(); // nothing to read, but the connection is only free once it has been read
+      return undefined as T;
+    }
     const text = await response.text();
-    const type = response.headers.get("content-type") ?? "";
+    const type = response.header("content-type") ?? "";
     return (type.includes("json") && text ? JSON.parse(text) : text) as T;
   }
 
   /** The raw response of a 2xx (streams: SSE, downloads); anything else throws `ApiError`. */
-  async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const url = this.url(path, options.query);
     const headers: Record<string, string> = { "user-agent": this.options.userAgent, ...options.headers };
     if (this.options.apiKey && !options.anonymous) headers.authorization = `Bearer ${this.options.apiKey}`;
@@ -52,9 +56,9 @@ export class ApiClient {
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       this.options.debug?.(`→ ${method} ${url}`);
-      let response: Response;
+      let response: HttpResponse;
       try {
-        response = await fetch(url, { method, headers, body });
+        response = await httpRequest(url, { method, headers, ...(body !== undefined && { body }) });
       } catch (error) {
         // Only reads are retried after a failed connection: a write may have been applied.
         if (method === "GET" && attempt < MAX_RETRIES) {
@@ -70,8 +74,8 @@ export class ApiClient {
       this.options.debug?.(`← ${response.status} ${method} ${url} (${elapsed} ms)`);
       if (response.ok) return response;
       const text = await response.text();
-      if (response.headers.get("x-should-retry") === "true" && attempt < MAX_RETRIES) {
-        await sleep(retryAfterMs(response.headers.get("retry-after")) ?? backoffMs(attempt));
+      if (response.header("x-should-retry") === "true" && attempt < MAX_RETRIES) {
+        await sleep(retryAfterMs(response.header("retry-after")) ?? backoffMs(attempt));
         continue;
       }
       throw new ApiError(response.status, parseProblem(text), method, url, text);
@@ -103,7 +107,7 @@ function parseProblem(text: string) {
   }
 }
 
-function retryAfterMs(header: string | null): number | undefined {
+function retryAfterMs(header: string | undefined): number | undefined {
   const seconds = header ? Number(header) : NaN;
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) * 1000 : undefined;
 }

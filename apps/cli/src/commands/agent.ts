@@ -88,8 +88,8 @@ async function runCloudCommand(ctx: CliContext, options: RunCloudOptions, runtim
   let client: ApiClient;
   let created: AgentRunResponse;
   try {
-    client = await ctx.client();
     const body = await buildRunRequest(options, runtime.readStdin);
+    client = await ctx.client();
     created = await client.request<AgentRunResponse>("POST", "/agent/runs", {
       body,
       headers: { "x-oz-source": "CLI" },

@@ -1,10 +1,10 @@
 import { createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { join, basename } from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import type { AgentGetArtifactResponse } from "@oz/contract";
+import type { ApiClient } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { renderFields } from "../output/table.ts";
 import { actionOf, type Runtime } from "../runtime.ts";
@@ -56,17 +56,20 @@ export function registerArtifactCommands(program: Command, runtime: Runtime) {
         if (item.artifact_type === "PLAN") {
           throw new CliError(`Artifact ${uid} is a plan: it has no file. Show it with \`oz artifact get ${uid}\`.`);
         }
-        const name = item.artifact_type === "FILE" ? basename(item.data.filename) : `${item.artifact_uid}.png`;
+        const name =
+          item.artifact_type === "FILE"
+            ? basename(item.data.filename)
+            : `${item.artifact_uid}.${item.data.content_type.split("/")[1]?.replace("jpeg", "jpg") ?? "png"}`;
         // The signed link works without the API key; it is the server's own origin.
         const response = await client.send("GET", item.data.download_url, { anonymous: true });
         if (options.out === "-") {
-          await pipeline(Readable.fromWeb(response.body as never), ctx.streams.stdout);
+          await pipeline(response.body, ctx.streams.stdout);
           return;
         }
         const target = await targetPath(options.out, name);
         const partial = `${target}.part`;
         try {
-          await pipeline(Readable.fromWeb(response.body as never), createWriteStream(partial));
+          await pipeline(response.body, createWriteStream(partial));
           await rename(partial, target);
         } catch (error) {
           await rm(partial, { force: true });
@@ -78,7 +81,7 @@ export function registerArtifactCommands(program: Command, runtime: Runtime) {
     );
 }
 
-function getArtifact(client: Awaited<ReturnType<import("../context.ts").CliContext["client"]>>, uid: string) {
+function getArtifact(client: ApiClient, uid: string) {
   return client.request<AgentGetArtifactResponse>("GET", `/agent/artifacts/${encodeURIComponent(uid)}`);
 }
 

@@ -36,8 +36,8 @@ export async function followRunEvents(
         },
       });
       const decoder = new TextDecoder();
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-        parser.feed(decoder.decode(chunk, { stream: true }));
+      for await (const chunk of response.body) {
+        parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
       }
     } catch (error) {
       // A refusal (unknown run, bad key) will not change by trying again; a lost connection may.

@@ -3,6 +3,7 @@ import { basename, extname } from "node:path";
 import type { AgentRunParams, AmbientAgentConfig, McpServerConfig } from "@oz/contract";
 import { CliError, EXIT } from "../errors.ts";
 import { parseKeyValues } from "../options.ts";
+import { loadLazyModules } from "./load-lazy-modules.ts";
 
 /** The flags of `oz agent run-cloud` that shape the request (contract §5.3). */
 export interface RunCloudFlags {
@@ -29,7 +30,7 @@ const MAX_ATTACHMENTS = 5;
  * the whole body checked against the contract's schema, so a mistake is reported before anything is sent.
  */
 export async function buildRunRequest(flags: RunCloudFlags, readStdin: () => Promise<string>): Promise<AgentRunParams> {
-  const contract = await import("@oz/contract");
+  const contract = await loadLazyModules();
   const config: AmbientAgentConfig = flags.file ? await loadConfigFile(flags.file, contract.AmbientAgentConfig) : {};
 
   if (flags.environment === false) delete config.environment_id;
@@ -76,8 +77,7 @@ async function loadConfigFile(path: string, schema: Schema<AmbientAgentConfig>):
   let parsed: unknown;
   try {
     // YAML is a superset of JSON, so one parser reads both.
-    const { parse } = await import("yaml");
-    parsed = parse(text);
+    parsed = (await loadLazyModules()).parseYaml(text);
   } catch (error) {
     throw notStarted(`--file ${path}: not valid YAML or JSON: ${(error as Error).message.split("\n")[0]}`);
   }

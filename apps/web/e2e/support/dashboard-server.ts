@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { hashPassword } from "@oz/auth";
+import type { AppDeps } from "../../../api/src/deps.ts";
 import { startTestServer, type TestServer } from "../../../api/test/support/test-server.ts";
 
 /** Where build-dashboard.ts put the production build. */
@@ -13,8 +14,8 @@ export interface DashboardServer extends TestServer {
 }
 
 /** The real API, serving the built dashboard, over a fresh database whose admin can sign in. */
-export async function startDashboardServer(): Promise<DashboardServer> {
-  const server = await startTestServer({ webDistDir: WEB_DIST });
+export async function startDashboardServer(overrides: Partial<AppDeps> = {}): Promise<DashboardServer> {
+  const server = await startTestServer({ webDistDir: WEB_DIST, ...overrides });
   const admin = await server.database.db.user.update({
     where: { id: server.team.userId },
     data: { passwordHash: await hashPassword(ADMIN_PASSWORD), displayName: "Ada Admin" },

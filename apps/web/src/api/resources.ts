@@ -7,6 +7,7 @@ import type {
   CreateEnvironmentRequest,
   CreateSecretRequest,
   ListTeamMembersResponse,
+  ModelList,
   SecretItem,
   UpdateAgentRequest,
   UpdateEnvironmentRequest,
@@ -84,6 +85,11 @@ export const useCreateSecret = () =>
   useMutationRefreshing(["secrets"], (body: CreateSecretRequest) =>
     api<SecretItem>("/secrets", { method: "POST", body }),
   );
+/** `PUT /secrets/{name}`: a new value for a secret (rotation); its name and description stay. */
+export const useReplaceSecret = () =>
+  useMutationRefreshing(["secrets"], (a: { name: string; value: string }) =>
+    api<SecretItem>(`/secrets/${enc(a.name)}`, { method: "PUT", body: { value: a.value } }),
+  );
 export const useDeleteSecret = () =>
   useMutationRefreshing(["secrets"], (name: string) => api(`/secrets/${enc(name)}`, { method: "DELETE" }));
 
@@ -92,3 +98,7 @@ export const useMembers = () =>
     queryKey: ["members"],
     queryFn: () => api<ListTeamMembersResponse>("/team/members").then((r) => r.members),
   });
+
+/** `GET /models`: the models this server's built-in harness can use (none configured: only the CLIs and commands). */
+export const useModels = () =>
+  useQuery({ queryKey: ["models"], queryFn: () => api<ModelList>("/models"), staleTime: 60_000 });

@@ -48,3 +48,16 @@ export function useCancelRun(runId: string) {
     },
   });
 }
+
+/** `POST /agent/runs/{id}/followups`: a message to the run's agent (a new execution when the run has ended). */
+export function useSendFollowup(runId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (message: string) =>
+      api<unknown>(`/agent/runs/${encodeURIComponent(runId)}/followups`, { method: "POST", body: { message } }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["run", runId] });
+      void client.invalidateQueries({ queryKey: ["runs"] });
+    },
+  });
+}

@@ -45,7 +45,9 @@ export function EnvironmentsPage() {
             <article key={env.uid} className="card" data-environment={env.config.name}>
               <header className="card-header">
                 <Boxes size={18} aria-hidden />
-                <h3>{env.config.name}</h3>
+                <h3>
+                  <Link to={`/environments/${env.uid}`}>{env.config.name}</Link>
+                </h3>
                 {env.setup_failed && <span className="badge bad">Setup failed</span>}
                 <span className="badge">{env.config.network === "none" ? "No network" : "Network"}</span>
               </header>

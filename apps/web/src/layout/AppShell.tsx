@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { Bot, Boxes, LogOut, Menu, Play, Settings } from "lucide-react";
-import { Suspense, useState } from "react";
-import { NavLink, Outlet, useNavigate } from "react-router";
+import { BarChart3, BookOpen, Bot, Boxes, LogOut, Menu, Play, Settings } from "lucide-react";
+import { Suspense, useEffect, useState } from "react";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLogout } from "../api/session.ts";
 import { Spinner } from "../components/Spinner.tsx";
 import { useSignedInUser } from "../session/SignedIn.tsx";
@@ -10,6 +10,7 @@ const NAV = [
   { to: "/runs", label: "Runs", icon: Play },
   { to: "/agents", label: "Agents", icon: Bot },
   { to: "/environments", label: "Environments", icon: Boxes },
+  { to: "/usage", label: "Usage", icon: BarChart3 },
   { to: "/settings", label: "Settings", icon: Settings },
 ];
 
@@ -20,15 +21,30 @@ export function AppShell() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
+  // The sections' own titles; a page inside one (a run, an environment) sets its own.
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const section = NAV.find((n) => n.to === pathname);
+    if (section) document.title = `${section.label} · Oz`;
+  }, [pathname]);
   return (
     <div className="shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <aside className={open ? "sidebar open" : "sidebar"}>
         <div className="sidebar-top">
           <div className="brand">
             <span className="logo">oz</span>
             <span>{team.name}</span>
           </div>
-          <button type="button" className="icon-button menu-toggle" aria-label="Menu" onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            className="icon-button menu-toggle"
+            aria-label="Menu"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
             <Menu size={20} />
           </button>
         </div>
@@ -38,6 +54,10 @@ export function AppShell() {
               <Icon size={18} aria-hidden /> {label}
             </NavLink>
           ))}
+          {/* The API's own documentation (OpenAPI), served by the API at its origin. */}
+          <a href="/docs" className="nav-link" target="_blank" rel="noreferrer">
+            <BookOpen size={18} aria-hidden /> API docs
+          </a>
         </nav>
         <div className="sidebar-user">
           <div className="avatar" aria-hidden>
@@ -65,7 +85,7 @@ export function AppShell() {
           </button>
         </div>
       </aside>
-      <main className="content">
+      <main className="content" id="main" tabIndex={-1}>
         <Suspense fallback={<Spinner />}>
           <Outlet />
         </Suspense>

@@ -1,25 +1,27 @@
 import type { AgentGetArtifactResponse, ErrorCode, RunItem } from "@oz/contract";
-import { ArrowLeft, Download, Square } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { ArrowLeft, Download } from "lucide-react";
+import { useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../api/client.ts";
 import { problemOf } from "../api/problem.ts";
 import { useEnvironments } from "../api/resources.ts";
-import { isTerminal, useCancelRun, useRun } from "../api/runs.ts";
+import { isTerminal, useRun } from "../api/runs.ts";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import { Spinner } from "../components/Spinner.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
-import { formatDateTime, formatDuration, formatUsd, SOURCE_LABEL, totalCostUsd } from "../runs/format.ts";
+import { useNow } from "../components/use-now.ts";
+import { usePageTitle } from "../components/use-page-title.ts";
+import { formatDateTime, formatUsd, runDuration, SOURCE_LABEL, totalCostUsd } from "../runs/format.ts";
 import { agentLabel } from "../runs/RunRow.tsx";
-import { STATE_LABEL } from "../runs/status.ts";
+import { stateLabel } from "../runs/status.ts";
 import { ADVICE } from "./advice.ts";
-import { buildTranscript, stateTimeline } from "./transcript.ts";
+import { FollowupBox } from "./FollowupBox.tsx";
+import { LogViewer } from "./LogViewer.tsx";
+import { RunActions } from "./RunActions.tsx";
+import { buildLog, buildTranscript, lastAgentMessage, totalUsage, type TranscriptItem } from "./transcript.ts";
 import { Transcript } from "./Transcript.tsx";
 import { useRunEvents } from "./use-run-events.ts";
-
-/** Cancel is allowed while the run has not ended (PENDING answers 409 "retry shortly", shown as such). */
-const canCancel = (run: RunItem) =>
-  run.is_run_type_cancellable !== false && !isTerminal(run.state) && run.state !== "BLOCKED";
 
 const messageTone = (state: string) =>
   state === "SUCCEEDED" ? "ok" : state === "CANCELLED" ? "neutral" : isTerminal(state) ? "bad" : "info";
@@ -34,26 +36,50 @@ async function download(artifactUid: string) {
   }
 }
 
+/**
+ * The header and the transcript tell one story: when the stream brings a state change the polled run has not
+ * caught up with, the run takes that state at once and is read again for the rest (status message, run time).
+ */
+function useRunFollowsStream(runId: string, run: RunItem | undefined, items: readonly TranscriptItem[]) {
+  const client = useQueryClient();
+  const last = items.findLast((i) => i.kind === "state");
+  const streamed = last?.kind === "state" ? last.state : undefined;
+  useEffect(() => {
+    if (!run || !streamed || streamed === run.state) return;
+    client.setQueryData<RunItem>(["run", runId], (old) =>
+      old ? { ...old, state: streamed as RunItem["state"] } : old,
+    );
+    void client.invalidateQueries({ queryKey: ["run", runId] });
+    void client.invalidateQueries({ queryKey: ["runs"] });
+    // Only a new streamed state should act, not every refetch of the run.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [streamed, last?.id]);
+}
+
 export function RunDetailPage() {
   const { runId = "" } = useParams();
   const run = useRun(runId);
-  const [attempt, setAttempt] = useState(0);
-  const stream = useRunEvents(runId, attempt);
+  const stream = useRunEvents(runId);
   const items = useMemo(() => buildTranscript(stream.events), [stream.events]);
-  const cancel = useCancelRun(runId);
+  const [tab, setTab] = useState<"conversation" | "log">("conversation");
+  const log = useMemo(() => (tab === "log" ? buildLog(stream.events) : []), [tab, stream.events]);
   const environments = useEnvironments();
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const onDownload = (uid: string) => {
     setDownloadError(null);
     download(uid).catch(setDownloadError);
   };
+  useRunFollowsStream(runId, run.data, items);
+  const running = run.data ? !isTerminal(run.data.state) : false;
+  const now = useNow(running);
+  usePageTitle(run.data ? `${stateLabel(run.data.state)} · ${run.data.title || "Run"}` : "Run");
 
   if (run.isPending) return <Spinner label="Loading run…" />;
   if (run.isError) {
     return (
       <div className="page">
         <Link to="/runs" className="back">
-          <ArrowLeft size={16} /> Runs
+          <ArrowLeft size={16} aria-hidden /> Runs
         </Link>
         <ProblemMessage
           error={run.error}
@@ -63,55 +89,70 @@ export function RunDetailPage() {
     );
   }
   const r = run.data;
-  const running = !isTerminal(r.state);
   const envId = r.agent_config?.environment_id;
   const envName = environments.data?.find((e) => e.uid === envId)?.config.name;
-  const timeline = stateTimeline(items);
   const code = r.status_message?.error_code;
   const cost = formatUsd(totalCostUsd(r.request_usage));
+  const tokens = totalUsage(items);
+  const finalWords = lastAgentMessage(items);
+  // A run that ended with the agent's summary says it once, in the conversation.
+  const showBanner = r.status_message?.message && r.status_message.message.trim() !== finalWords?.trim();
+  const duration = runDuration(r, now);
 
   return (
     <div className="page run-detail">
       <Link to="/runs" className="back">
-        <ArrowLeft size={16} /> Runs
+        <ArrowLeft size={16} aria-hidden /> Runs
       </Link>
       <header className="page-header">
         <div className="title-block">
           <h1>{r.title || "Untitled run"}</h1>
           <div className="meta-line">
-            <StatusBadge state={r.state} />
-            <span className="muted small">{STATE_LABEL[r.state] ?? r.state}</span>
+            <StatusBadge state={r.state} message={r.status_message?.message} since={r.created_at} />
+            {duration && (
+              <span className="muted small mono" title="Run time">
+                {duration}
+              </span>
+            )}
             <span className="muted small mono">{r.run_id}</span>
           </div>
         </div>
-        {canCancel(r) && (
-          <button
-            type="button"
-            className="button danger-outline"
-            disabled={cancel.isPending}
-            onClick={() => cancel.mutate()}
-          >
-            <Square size={14} /> {cancel.isPending ? "Cancelling…" : "Cancel run"}
-          </button>
-        )}
+        <RunActions run={r} />
       </header>
-      {cancel.isError && <ProblemMessage error={cancel.error} />}
       {downloadError !== null && <ProblemMessage error={downloadError} />}
 
-      {r.status_message?.message && (
+      {showBanner && (
         <section className={`status-message ${messageTone(r.state)}`}>
           <div>
-            <strong>{r.status_message.message}</strong>
+            <strong>{r.status_message!.message}</strong>
             {code && <code className="small">{code}</code>}
           </div>
           {code && ADVICE[code as ErrorCode] && <p className="small">{ADVICE[code as ErrorCode]}</p>}
+          {code === "environment_setup_failed" && envId && (
+            <p className="small">
+              <Link to={`/environments/${envId}`}>Open the environment {envName ?? envId}</Link>
+            </p>
+          )}
         </section>
       )}
 
       <div className="detail-grid">
         <section className="panel transcript-panel">
           <div className="panel-header">
-            <h2>Transcript</h2>
+            <div className="tabs" role="tablist" aria-label="Transcript view">
+              {(["conversation", "log"] as const).map((t) => (
+                <button
+                  key={t}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === t}
+                  className={tab === t ? "tab active" : "tab"}
+                  onClick={() => setTab(t)}
+                >
+                  {t === "conversation" ? "Conversation" : "Log"}
+                </button>
+              ))}
+            </div>
             <span className={`stream-status ${stream.status}`}>
               {stream.status === "live"
                 ? "● Live"
@@ -122,18 +163,28 @@ export function RunDetailPage() {
                     : "Disconnected"}
             </span>
             {stream.status === "disconnected" && (
-              <button type="button" className="button small" onClick={() => setAttempt(attempt + 1)}>
+              <button type="button" className="button small" onClick={stream.resume}>
                 Reconnect
               </button>
             )}
           </div>
-          {items.length === 0 ? (
+          {tab === "log" ? (
+            <LogViewer runId={r.run_id} lines={log} />
+          ) : items.length === 0 ? (
             <p className="muted small pad">
               {running ? "Waiting for the run to start…" : "This run has no transcript."}
             </p>
           ) : (
             <Transcript items={items} running={running} onDownload={onDownload} />
           )}
+          <FollowupBox
+            runId={r.run_id}
+            ended={!running}
+            onSent={() => {
+              // The stream of an ended run has closed: open it again to watch the new execution.
+              if (stream.status === "ended") stream.resume();
+            }}
+          />
         </section>
 
         <aside className="side">
@@ -151,10 +202,12 @@ export function RunDetailPage() {
                 {agentLabel(r)}
                 {r.executor?.type === "user" && r.executor.display_name ? ` (${r.executor.display_name})` : ""}
               </dd>
+              <dt>Harness</dt>
+              <dd>{r.agent_config?.harness?.type ?? "oz"}</dd>
               <dt>Source</dt>
               <dd>{SOURCE_LABEL[r.source ?? ""] ?? r.source ?? "—"}</dd>
               <dt>Environment</dt>
-              <dd>{envName ?? envId ?? "None"}</dd>
+              <dd>{envId ? <Link to={`/environments/${envId}`}>{envName ?? envId}</Link> : "None"}</dd>
               <dt>Created</dt>
               <dd>{formatDateTime(r.created_at)}</dd>
               {r.started_at && (
@@ -164,31 +217,29 @@ export function RunDetailPage() {
                 </>
               )}
               <dt>Duration</dt>
-              <dd>{formatDuration(r.run_time) ?? "—"}</dd>
+              <dd>{duration ?? "—"}</dd>
             </dl>
           </section>
           <section className="panel">
             <h2>Usage</h2>
-            {r.request_usage ? (
-              <dl className="facts">
-                <dt>Cost</dt>
-                <dd>{cost ?? "—"}</dd>
-                {r.request_usage.total_tokens !== undefined && (
-                  <>
-                    <dt>Tokens</dt>
-                    <dd>{r.request_usage.total_tokens.toLocaleString("en")}</dd>
-                  </>
-                )}
-                {r.request_usage.compute_seconds !== undefined && (
-                  <>
-                    <dt>Compute</dt>
-                    <dd>{r.request_usage.compute_seconds.toFixed(1)} s</dd>
-                  </>
-                )}
-              </dl>
-            ) : (
-              <p className="muted small">No usage reported yet.</p>
-            )}
+            <dl className="facts">
+              <dt>Cost</dt>
+              <dd>{cost ?? "—"}</dd>
+              <dt>Tokens</dt>
+              <dd>
+                {tokens.turns > 0
+                  ? `${tokens.inputTokens.toLocaleString("en")} in / ${tokens.outputTokens.toLocaleString("en")} out (${tokens.turns} turn${tokens.turns === 1 ? "" : "s"})`
+                  : r.request_usage?.total_tokens !== undefined
+                    ? r.request_usage.total_tokens.toLocaleString("en")
+                    : "—"}
+              </dd>
+              {r.request_usage?.compute_seconds !== undefined && (
+                <>
+                  <dt>Compute</dt>
+                  <dd>{r.request_usage.compute_seconds.toFixed(1)} s</dd>
+                </>
+              )}
+            </dl>
           </section>
           <section className="panel">
             <h2>Artifacts</h2>
@@ -202,7 +253,7 @@ export function RunDetailPage() {
                       <span className="small">{name}</span>
                       {uid ? (
                         <button type="button" className="button small" onClick={() => onDownload(uid)}>
-                          <Download size={14} /> Download
+                          <Download size={14} aria-hidden /> Download
                         </button>
                       ) : typeof a.data.url === "string" ? (
                         <a className="small" href={a.data.url} target="_blank" rel="noreferrer">
@@ -215,22 +266,6 @@ export function RunDetailPage() {
               </ul>
             ) : (
               <p className="muted small">Files the agent leaves in $OZ_ARTIFACTS_DIR show up here.</p>
-            )}
-          </section>
-          <section className="panel">
-            <h2>Timeline</h2>
-            {timeline.length ? (
-              <ol className="timeline">
-                {timeline.map((t, i) => (
-                  <li key={i}>
-                    <StatusBadge state={t.state} />
-                    <span className="small">{STATE_LABEL[t.state] ?? t.state}</span>
-                    <span className="muted small">{formatDateTime(t.at)}</span>
-                  </li>
-                ))}
-              </ol>
-            ) : (
-              <p className="muted small">No state changes recorded yet.</p>
             )}
           </section>
           <section className="panel">

@@ -1,6 +1,6 @@
 import type { RunEvent } from "@oz/contract";
 import { describe, expect, it } from "vitest";
-import { buildTranscript, stateTimeline } from "./transcript.ts";
+import { buildLog, buildTranscript, totalUsage } from "./transcript.ts";
 
 let seq = 0;
 const event = (type: string, payload: Record<string, unknown>): RunEvent => {
@@ -38,17 +38,16 @@ describe("the transcript", () => {
       status: "succeeded",
       exitCode: 0,
       durationMs: 812,
-      output: [{ stream: "stdout", text: "Cloning into 'web'...\n" }],
+      output: [{ stream: "stdout", text: "Cloning into 'web'..." }],
     });
     expect(items[3]).toMatchObject({
       kind: "output",
-      chunks: [
-        { stream: "stdout", text: "hello\n" },
-        { stream: "stderr", text: "warning: x\n" },
+      lines: [
+        { stream: "stdout", text: "hello" },
+        { stream: "stderr", text: "warning: x" },
       ],
     });
     expect(items[5]).toMatchObject({ kind: "artifact", artifactUid: "b7c1", filename: "report.txt" });
-    expect(stateTimeline(items).map((t) => t.state)).toEqual(["CLAIMED", "INPROGRESS", "SUCCEEDED"]);
   });
 
   it("keeps a failed step's exit code and the error that explains it", () => {
@@ -73,18 +72,50 @@ describe("the transcript", () => {
       {
         kind: "output",
         id: a.id,
-        chunks: [
-          { stream: "stdout", text: "one\n" },
-          { stream: "stdout", text: "two\n" },
-        ],
+        lines: [expect.objectContaining({ text: "one" }), expect.objectContaining({ text: "two" })],
       },
     ]);
   });
 
-  it("still shows events of kinds it does not know", () => {
+  it("still shows events of kinds it does not know, with their payload", () => {
     seq = 0;
-    expect(buildTranscript([event("tool_call", { name: "grep" })])).toEqual([
-      expect.objectContaining({ kind: "other", type: "tool_call" }),
+    expect(buildTranscript([event("review", { verdict: "ok" })])).toEqual([
+      expect.objectContaining({ kind: "other", type: "review", payload: { verdict: "ok" } }),
     ]);
+  });
+
+  it("joins each tool result to its call, adds up tokens, and keeps follow-ups where they were sent", () => {
+    seq = 0;
+    const items = buildTranscript([
+      event("agent_message", { text: "Looking.", turn: 1 }),
+      event("tool_call", { call_id: "t1", name: "Bash", arguments: { command: "ls" }, turn: 1 }),
+      event("usage", { model: "m", turn: 1, input_tokens: 100, output_tokens: 20 }),
+      event("tool_result", { call_id: "t1", name: "Bash", is_error: false, output: "a.txt", duration_ms: 12 }),
+      event("followup", { message: "also b", mode: "normal", delivery: "live" }),
+      event("usage", { model: "m", turn: 2, input_tokens: 150, output_tokens: 30 }),
+      event("agent_message", { text: "Found a.txt.", turn: 2 }),
+      event("state", { state: "SUCCEEDED", message: "Found a.txt." }),
+    ]);
+    expect(items.map((i) => i.kind)).toEqual(["message", "tool", "usage", "followup", "usage", "message", "state"]);
+    expect(items[1]).toMatchObject({
+      name: "Bash",
+      args: { command: "ls" },
+      result: { output: "a.txt", durationMs: 12 },
+    });
+    expect(items[3]).toMatchObject({ message: "also b", delivery: "live" });
+    expect(items.at(-1)).toMatchObject({ state: "SUCCEEDED", message: undefined });
+    expect(totalUsage(items)).toEqual({ inputTokens: 250, outputTokens: 50, turns: 2 });
+  });
+
+  it("makes the log from every output line, setup steps included, as a terminal shows it", () => {
+    seq = 0;
+    const log = buildLog([
+      event("output", { stream: "stdout", text: "cloning\n", step: 1 }),
+      event("agent_message", { text: "not in the log", turn: 1 }),
+      event("output", { stream: "stdout", text: "10%\r55%" }),
+      event("output", { stream: "stdout", text: "\r100%\n\u001b[31mred\u001b[0m\n" }),
+    ]);
+    expect(log.map((l) => l.text)).toEqual(["cloning", "100%", "\u001b[31mred\u001b[0m"]);
+    expect(log[0]).toMatchObject({ step: 1 });
   });
 });

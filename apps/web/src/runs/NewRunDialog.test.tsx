@@ -3,13 +3,27 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, problemResponse } from "../test-support/fake-api.ts";
 import { renderPage } from "../test-support/render.tsx";
 import { NewRunDialog } from "./NewRunDialog.tsx";
+import { EMPTY_NEW_RUN } from "./new-run.ts";
 
 afterEach(() => vi.unstubAllGlobals());
 
+/** A cloud agent as `GET /agent/identities` lists it. */
+const agent = (uid: string, name: string, available: boolean) => ({
+  uid,
+  name,
+  available,
+  created_at: "2026-01-01T00:00:00Z",
+  updated_at: "2026-01-01T00:00:00Z",
+  default_runner_uid: "",
+  skills: [],
+  secrets: [],
+  memory: { attached_stores: [], auto_memory: { enabled: false } },
+});
+
 const agents = {
   agents: [
-    { uid: "A1aaaaaaaaaaaaaaaaaaaa", name: "Nightly bot", available: true },
-    { uid: "A2aaaaaaaaaaaaaaaaaaaa", name: "Over the limit", available: false },
+    agent("A1aaaaaaaaaaaaaaaaaaaa", "Nightly bot", true),
+    agent("A2aaaaaaaaaaaaaaaaaaaa", "Over the limit", false),
   ],
 };
 
@@ -63,5 +77,38 @@ describe("<NewRunDialog>", () => {
     fireEvent.change(await screen.findByLabelText("Prompt"), { target: { value: "go" } });
     fireEvent.click(screen.getByRole("button", { name: "Start run" }));
     expect(await screen.findByText("environment Zz9 not found")).toBeTruthy();
+  });
+
+  it("offers the server's models by name, and without any says so and starts from the command harness", async () => {
+    fakeApi({
+      "GET /api/v1/models": () => ({
+        models: [{ id: "fast", provider: "openai", model: "gpt-x", is_default: true }],
+        default_model_id: "fast",
+      }),
+    });
+    const first = renderPage(<NewRunDialog onClose={() => {}} />, "/runs");
+    expect(await screen.findByRole("option", { name: "fast · openai" })).toBeTruthy();
+    expect(screen.getByRole("option", { name: "Default (fast)" })).toBeTruthy();
+    first.unmount();
+    vi.unstubAllGlobals();
+
+    fakeApi({ "GET /api/v1/models": () => ({ models: [] }) });
+    renderPage(<NewRunDialog onClose={() => {}} />, "/runs");
+    expect(await screen.findByText(/No models are configured on this server/)).toBeTruthy();
+    expect((screen.getByLabelText("Harness") as HTMLSelectElement).value).toBe("command");
+    expect(screen.getByLabelText("Command")).toBeTruthy();
+  });
+
+  it("fills in a run's settings for Edit and run", async () => {
+    fakeApi({});
+    renderPage(
+      <NewRunDialog
+        onClose={() => {}}
+        initial={{ ...EMPTY_NEW_RUN, prompt: "again", harness: "command", command: "make test", title: "Tests" }}
+      />,
+      "/runs",
+    );
+    expect((await screen.findByLabelText("Prompt")).textContent).toBe("again");
+    expect((screen.getByLabelText("Command") as HTMLInputElement).value).toBe("make test");
   });
 });

@@ -1,7 +1,7 @@
 import { HarnessType } from "@oz/contract";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { useAgents } from "../api/resources.ts";
+import { useAgents, useModels } from "../api/resources.ts";
 import { useCreateRun } from "../api/runs.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { DialogForm, useFormFields } from "../components/DialogForm.tsx";
@@ -18,13 +18,23 @@ const HARNESS_LABEL: Record<string, string> = {
 };
 
 /** Starts a run: a quick run as yourself by default, or as one of the team's cloud agents. */
-export function NewRunDialog({ onClose }: { onClose: () => void }) {
+export function NewRunDialog({ onClose, initial = EMPTY_NEW_RUN }: { onClose: () => void; initial?: NewRunForm }) {
   const agents = useAgents();
   const create = useCreateRun();
   const navigate = useNavigate();
-  const [form, set] = useFormFields<NewRunForm>(EMPTY_NEW_RUN);
+  const [form, set] = useFormFields<NewRunForm>(initial);
   const [touched, setTouched] = useState(false);
   const problem = newRunProblem(form);
+  const models = useModels();
+  const modelList = models.data?.models ?? [];
+  const noModels = models.isSuccess && modelList.length === 0;
+  // With no model configured the built-in agent cannot run: start from the shell command harness instead.
+  const [defaulted, setDefaulted] = useState(false);
+  if (noModels && !defaulted) {
+    setDefaulted(true);
+    if (form.harness === "" || form.harness === "oz") set({ harness: "command" });
+  }
+  const usesCatalogue = form.harness === "" || form.harness === "oz";
 
   return (
     <Dialog title="New run" onClose={onClose} wide>
@@ -76,13 +86,33 @@ export function NewRunDialog({ onClose }: { onClose: () => void }) {
             </select>
           </Field>
           <Field label="Model">
-            <input
-              value={form.modelId}
-              onChange={(e) => set({ modelId: e.target.value })}
-              placeholder="Default model"
-            />
+            {usesCatalogue && modelList.length > 0 ? (
+              <select value={form.modelId} onChange={(e) => set({ modelId: e.target.value })}>
+                <option value="">
+                  Default{models.data?.default_model_id ? ` (${models.data.default_model_id})` : ""}
+                </option>
+                {modelList.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.id} · {m.provider}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                value={form.modelId}
+                onChange={(e) => set({ modelId: e.target.value })}
+                placeholder={usesCatalogue ? "No models configured" : "The CLI's default model"}
+                disabled={usesCatalogue && noModels}
+              />
+            )}
           </Field>
         </div>
+        {noModels && (
+          <p className="small muted" role="note">
+            No models are configured on this server (<code>OZ_MODELS</code>), so the built-in agent cannot run. Use the
+            shell command harness, or a CLI harness whose image and key you provide.
+          </p>
+        )}
         {form.harness === "command" && (
           <Field label="Command" hint="Runs with sh -c inside the sandbox; a non-zero exit fails the run.">
             <input

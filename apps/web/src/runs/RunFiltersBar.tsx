@@ -1,5 +1,4 @@
-import { RunSourceType } from "@oz/contract";
-import { Search, X } from "lucide-react";
+import { Search, SlidersHorizontal, X } from "lucide-react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useAgents, useMembers } from "../api/resources.ts";
 import { EnvironmentOptions } from "../environments/EnvironmentOptions.tsx";
@@ -67,15 +66,36 @@ function DateFilter({
   );
 }
 
+/**
+ * The sources this server's runs come from: the public API, our CLI and web app (`x-oz-source`), and GitHub
+ * Actions (which call the API saying so). Slack, Linear and the other hosted integrations never start runs here.
+ */
+export const SOURCES_HERE = ["API", "CLI", "WEB_APP", "GITHUB_ACTION"] as const;
+
 export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onChange: (f: RunFilters) => void }) {
   const agents = useAgents();
   const members = useMembers();
   const set = (patch: Partial<RunFilters>) => onChange({ ...filters, ...patch });
   const [q, setQ] = useDebouncedCommit(filters.q, (v) => set({ q: v }));
   const [name, setName] = useDebouncedCommit(filters.configName, (v) => set({ configName: v }));
+  // On a phone the filters fold behind a button, so the first run is on the first screen.
+  const [expanded, setExpanded] = useState(false);
+  const active = hasActiveFilters(filters);
+  const sources: readonly string[] =
+    filters.source && !(SOURCES_HERE as readonly string[]).includes(filters.source)
+      ? [...SOURCES_HERE, filters.source]
+      : SOURCES_HERE;
 
   return (
-    <div className="filters" aria-label="Filters">
+    <div className={expanded ? "filters" : "filters collapsed"} role="search" aria-label="Filters">
+      <button
+        type="button"
+        className="button small filters-toggle"
+        aria-expanded={expanded}
+        onClick={() => setExpanded(!expanded)}
+      >
+        <SlidersHorizontal size={14} aria-hidden /> {expanded ? "Hide filters" : active ? "Filters (on)" : "Filters"}
+      </button>
       <div className="filter-row">
         <label className="search">
           <Search size={16} aria-hidden />
@@ -87,7 +107,7 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
             onChange={(e) => setQ(e.target.value)}
           />
         </label>
-        <div className="chips" role="group" aria-label="Status">
+        <div className="chips filter-body" role="group" aria-label="Status">
           {DISPLAY_STATUSES.map((status) => {
             const on = filters.statuses.includes(status);
             return (
@@ -106,14 +126,14 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
           })}
         </div>
       </div>
-      <div className="filter-row">
+      <div className="filter-row filter-body">
         <FilterSelect
           label="Source"
           value={filters.source}
           onChange={(source) => set({ source: source as RunFilters["source"] })}
         >
           <option value="">Any source</option>
-          {RunSourceType.options.map((s) => (
+          {sources.map((s) => (
             <option key={s} value={s}>
               {SOURCE_LABEL[s] ?? s}
             </option>
@@ -161,7 +181,7 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
         />
         <DateFilter caption="From" label="Created from" value={filters.from} onChange={(from) => set({ from })} />
         <DateFilter caption="To" label="Created to" value={filters.to} onChange={(to) => set({ to })} />
-        {hasActiveFilters(filters) && (
+        {active && (
           <button
             type="button"
             className="button small ghost"

@@ -33,13 +33,18 @@ describe("the runs page", () => {
     fakeApi({
       "GET /api/v1/agent/runs": () =>
         page([
-          run({ title: "Nightly triage", state: "INPROGRESS" }),
+          run({
+            title: "Nightly triage",
+            state: "INPROGRESS",
+            started_at: new Date(Date.now() - 65_000).toISOString(),
+            run_time: "PT0S",
+          }),
           run({ title: "Quick fix", state: "ERROR", executor: { type: "user", display_name: "Ada" } }),
         ]),
     });
     renderPage(<RunsPage />, "/runs");
     const row = (await screen.findByText("Nightly triage")).closest("a")!;
-    expect(within(row).getByText("Working")).toBeTruthy();
+    expect(within(row).getByText("Running")).toBeTruthy();
     expect(within(row).getByText("API")).toBeTruthy();
     expect(within(row).getByText("Ada")).toBeTruthy();
     expect(within(row).getByText("Nightly bot")).toBeTruthy();
@@ -48,6 +53,33 @@ describe("the runs page", () => {
     const quick = screen.getByText("Quick fix").closest("a")!;
     expect(within(quick).getByText("Failed")).toBeTruthy();
     expect(within(quick).getByText("Quick run")).toBeTruthy();
+  });
+
+  it("tells a queued run from one waiting for a worker and from a running one, the status message on hover", async () => {
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    fakeApi({
+      "GET /api/v1/agent/runs": () =>
+        page([
+          run({ title: "Just queued", state: "QUEUED", created_at: ago(2_000), run_time: undefined }),
+          run({
+            title: "Nobody took it",
+            state: "QUEUED",
+            created_at: ago(120_000),
+            run_time: undefined,
+            status_message: { message: "Queued behind 3 runs" },
+          }),
+          run({ title: "Going", state: "INPROGRESS", started_at: ago(3_000), run_time: undefined }),
+        ]),
+    });
+    renderPage(<RunsPage />, "/runs");
+    const row = async (title: string) => (await screen.findByText(title)).closest("a")!;
+    expect(within(await row("Just queued")).getByText("Queued")).toBeTruthy();
+    const waiting = within(await row("Nobody took it")).getByText("Waiting for a worker");
+    expect(waiting.getAttribute("title")).toBe("Waiting for a worker: Queued behind 3 runs");
+    // A running run's duration ticks by itself.
+    const going = await row("Going");
+    const first = within(going).getByText(/^\ds$/).textContent;
+    await waitFor(() => expect(within(going).getByText(/^\ds$/).textContent).not.toBe(first), { timeout: 3000 });
   });
 
   it("applies the filters of a shared link and asks the API for exactly those runs", async () => {

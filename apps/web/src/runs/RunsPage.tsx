@@ -2,10 +2,12 @@ import { ListFilter, Plus } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useEnvironments } from "../api/resources.ts";
-import { useRunPages } from "../api/runs.ts";
+import { isTerminal, useRunPages } from "../api/runs.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import { Spinner } from "../components/Spinner.tsx";
+import { useNow } from "../components/use-now.ts";
+import { usePageTitle } from "../components/use-page-title.ts";
 import { useSignedInUser } from "../session/SignedIn.tsx";
 import { NewRunDialog } from "./NewRunDialog.tsx";
 import { filtersFromSearch, hasActiveFilters, listQueryOf, searchFromFilters, type RunFilters } from "./run-filters.ts";
@@ -28,6 +30,9 @@ export function RunsPage() {
     [environments.data],
   );
   const runs = pages.data?.pages.flatMap((p) => p.runs) ?? [];
+  // Running rows' durations tick every second; one clock for the whole list.
+  const now = useNow(runs.some((r) => !isTerminal(r.state)));
+  usePageTitle("Runs");
 
   // Infinite scroll: the next page loads when the end of the list comes into view.
   const sentinel = useRef<HTMLDivElement>(null);
@@ -85,7 +90,12 @@ export function RunsPage() {
         <div className="run-list" role="list" aria-busy={pages.isFetching}>
           <RunListHeader />
           {runs.map((run) => (
-            <RunRow key={run.run_id} run={run} environmentName={envNames.get(run.agent_config?.environment_id ?? "")} />
+            <RunRow
+              key={run.run_id}
+              run={run}
+              now={now}
+              environmentName={envNames.get(run.agent_config?.environment_id ?? "")}
+            />
           ))}
           <div ref={sentinel} className="list-end">
             {hasNextPage ? (

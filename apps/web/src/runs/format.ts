@@ -1,14 +1,31 @@
 import type { RequestUsage } from "@oz/contract";
 
 /** `PT1H2M3.5S` (the API's run_time) as "1h 2m 4s". */
-export function formatDuration(iso: string | undefined): string | undefined {
+export function formatDuration(iso: string | undefined, normalise = false): string | undefined {
   if (!iso) return undefined;
   const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso);
   if (!match) return iso;
-  const [h, m, s] = [Number(match[1] ?? 0), Number(match[2] ?? 0), Math.round(Number(match[3] ?? 0))];
+  let [h, m, s] = [Number(match[1] ?? 0), Number(match[2] ?? 0), Math.round(Number(match[3] ?? 0))];
+  if (normalise) [h, m, s] = [Math.floor(s / 3600) + h, Math.floor((s % 3600) / 60) + m, s % 60];
   if (h > 0) return `${h}h ${m}m`;
   if (m > 0) return `${m}m ${s}s`;
   return `${s}s`;
+}
+
+const ACTIVE = new Set(["CLAIMED", "INPROGRESS", "BLOCKED"]);
+
+/**
+ * How long a run has run, as the list and the header show it: the recorded `run_time` once it ended (or between
+ * executions), and while it runs, time since it started, ticking with `now`.
+ */
+export function runDuration(
+  run: { state: string; started_at?: string | null; run_time?: string },
+  now = Date.now(),
+): string | undefined {
+  if (ACTIVE.has(run.state) && run.started_at) {
+    return formatDuration(`PT${Math.max(0, (now - Date.parse(run.started_at)) / 1000).toFixed(0)}S`, true);
+  }
+  return formatDuration(run.run_time);
 }
 
 /** Total cost in US dollars, when the run reported any. */

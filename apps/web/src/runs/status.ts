@@ -30,10 +30,24 @@ export const STATE_LABEL: Record<string, string> = {
   QUEUED: "Queued",
   PENDING: "Pending",
   CLAIMED: "Starting",
-  INPROGRESS: "In progress",
+  INPROGRESS: "Running",
   SUCCEEDED: "Succeeded",
   FAILED: "Failed",
   BLOCKED: "Blocked",
   ERROR: "Errored",
   CANCELLED: "Cancelled",
 };
+
+/** A run queued this long without a worker taking it is waiting for one (none running, or all busy). */
+export const WAITING_FOR_WORKER_AFTER_MS = 15_000;
+
+/**
+ * The word for a run's state, finer than the list's filter groups: Queued, Waiting for a worker, Starting,
+ * Running, Succeeded, …
+ */
+export function stateLabel(state: string, createdAt?: string, now = Date.now()): string {
+  if (state === "QUEUED" && createdAt && now - Date.parse(createdAt) > WAITING_FOR_WORKER_AFTER_MS) {
+    return "Waiting for a worker";
+  }
+  return STATE_LABEL[state] ?? state;
+}

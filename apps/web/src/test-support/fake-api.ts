@@ -1,5 +1,44 @@
-import type { SessionResponse } from "@oz/contract";
+import {
+  AgentListEnvironmentsResponse,
+  AgentRunResponse,
+  ListAgentIdentitiesResponse,
+  ListSecretsResponse,
+  ListTeamMembersResponse,
+  ModelList,
+  RunItem,
+  RunsPage,
+  SecretItem,
+  SessionResponse,
+} from "@oz/contract";
 import { vi } from "vitest";
+
+/**
+ * What the real API answers on each route, by the contract's schemas: a fake answer that drifted from the
+ * contract fails the test that gave it, instead of testing the dashboard against a server that does not exist.
+ */
+type Schema = { safeParse(value: unknown): { success: boolean; error?: { message: string } } };
+const CONTRACT: [method: string, path: RegExp, schema: Schema][] = [
+  ["GET", /^\/api\/v1\/auth\/session$/, SessionResponse],
+  ["GET", /^\/api\/v1\/agent\/runs$/, RunsPage],
+  ["POST", /^\/api\/v1\/agent\/runs$/, AgentRunResponse],
+  ["GET", /^\/api\/v1\/agent\/runs\/[^/]+$/, RunItem],
+  ["GET", /^\/api\/v1\/agent\/environments$/, AgentListEnvironmentsResponse],
+  ["GET", /^\/api\/v1\/agent\/identities$/, ListAgentIdentitiesResponse],
+  ["GET", /^\/api\/v1\/team\/members$/, ListTeamMembersResponse],
+  ["GET", /^\/api\/v1\/models$/, ModelList],
+  ["GET", /^\/api\/v1\/secrets$/, ListSecretsResponse],
+  ["PUT", /^\/api\/v1\/secrets\/[^/]+$/, SecretItem],
+];
+
+/** Throws when `body` is not what the contract says `METHOD path` answers. */
+export function checkAgainstContract(method: string, path: string, body: unknown) {
+  const entry = CONTRACT.find(([m, p]) => m === method && p.test(path));
+  if (!entry) return;
+  const parsed = entry[2].safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`fake answer to ${method} ${path} breaks the contract: ${parsed.error?.message}`);
+  }
+}
 
 export interface RecordedRequest {
   method: string;
@@ -52,6 +91,7 @@ export function fakeApi(handlers: Record<string, Handler>) {
     }
     const result = handler(req);
     if (result instanceof Response) return result;
+    checkAgainstContract(method, url.pathname, result);
     return new Response(JSON.stringify(result), { status: 200, headers: { "content-type": "application/json" } });
   });
   vi.stubGlobal("fetch", fetchStub);

@@ -170,3 +170,9 @@ export function workerProcessEnv(
     OZ_SANDBOX_MEMORY_MB: "256",
   };
 }
+
+/** Lets the platform's team send runs to a self-hosted worker host (an admin's registration). */
+export async function registerWorkerHost(platform: TestPlatform, host: string) {
+  const res = await call(platform.server, "POST", "/worker-hosts", { key: platform.key, body: { host } });
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+}
