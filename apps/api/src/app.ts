@@ -26,6 +26,7 @@ import { sessionRoutes } from "./sessions/routes.ts";
 import { setupRoutes } from "./setup/routes.ts";
 import { setupRequired } from "./setup/setup-token.ts";
 import { skillRoutes } from "./skills/routes.ts";
+import { startApiSweeper } from "./sweeper/api-sweeper.ts";
 import { teamRoutes } from "./teams/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, dashboardNotFoundPage, webAppRoutes } from "./web-app/routes.ts";
 import { runLogRoute } from "./run-events/run-log.ts";
@@ -93,5 +94,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The first-admin page exists only until there is a user.
     pageAvailable: { "/setup": () => setupRequired(deps.db) },
   });
+  if (deps.sweeper) {
+    const sweeper = startApiSweeper({
+      ...deps.sweeper,
+      onError: (err) => app.log.warn({ err: err.message }, "sweep failed; the next pass retries"),
+    });
+    app.addHook("onClose", () => sweeper.close());
+  }
   return app;
 }

@@ -27,7 +27,9 @@ const masterKey = await resolveMasterKey({
   production: config.NODE_ENV === "production",
   devKeyFile: DEV_MASTER_KEY_FILE,
 });
-const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX);
+const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX, {
+  sweepIntervalMs: config.OZ_SWEEP_INTERVAL_SECONDS * 1000,
+});
 const app = await buildApp({
   db,
   databaseUrl: config.DATABASE_URL, // the API-key cache's LISTEN connection
@@ -37,6 +39,14 @@ const app = await buildApp({
   maxOrchestrationDepth: config.OZ_MAX_ORCHESTRATION_DEPTH,
   models: loadModelCatalogue(),
   githubUrl: config.OZ_GITHUB_URL,
+  maxPromptBytes: config.OZ_MAX_PROMPT_BYTES,
+  sandboxMaxima: {
+    cpus: config.OZ_SANDBOX_MAX_CPUS,
+    memoryMb: config.OZ_SANDBOX_MAX_MEMORY_MB,
+    pidsLimit: config.OZ_SANDBOX_MAX_PIDS,
+  },
+  teamMaxConcurrentRuns: config.OZ_TEAM_MAX_CONCURRENT_RUNS,
+  allowedCidrs: config.OZ_SANDBOX_ALLOWED_CIDRS,
   ...secretAndArtifactDeps(masterKey.key, config.OZ_BLOB_DIR, config.OZ_PUBLIC_URL),
   bodyLimit: config.OZ_BODY_LIMIT_BYTES,
   sessionLifetimeMs: config.OZ_SESSION_LIFETIME_HOURS * 3_600_000,
