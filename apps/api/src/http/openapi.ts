@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import { ErrorCode } from "@oz/contract";
 import { ERROR_CATALOGUE } from "@oz/errors";
+import { finishOpenApiDocument } from "./openapi-document.ts";
 
 export const API_PREFIX = "/api/v1";
 
@@ -27,7 +28,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => finishOpenApiDocument(jsonSchemaTransformObject(input)),
   });
   // The docs pages are public, like the document they render.
   await app.register(async (docs) => {
