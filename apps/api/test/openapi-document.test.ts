@@ -39,4 +39,13 @@ describe("the OpenAPI document, for people and client generators", () => {
     expect(operationIdOf("GET", "/api/v1/agent/runs/{runId}/events")).toBe("getAgentRunsByRunIdEvents");
     expect(operationIdOf("post", "/api/v1/agent/runs")).toBe("postAgentRuns");
   });
+
+  it("explains each error code on a page of its own, linking back to the reference", async () => {
+    const res = await fetch(`${server.origin}/docs/errors/resource_unavailable`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain("<title>resource_unavailable · Oz API errors</title>");
+    expect(html).toContain('<a href="/docs">API reference</a>');
+    expect(html).toMatch(/Retryable<\/dt><dd>yes/);
+  });
 });
