@@ -16,11 +16,15 @@ RUN pnpm fetch
 COPY . .
 # Everything (the postinstall step generates the Prisma client offline), the dashboard's build, then only the
 # production dependencies: the generated client and apps/web/dist stay, the toolchains that made them go.
+# The prune also drops the optional peers the lockfile links to @prisma/client because the workspace has them as
+# development dependencies (the prisma CLI with its studio, typescript): the runtime never loads them.
 RUN pnpm install --offline --frozen-lockfile \
   && pnpm --filter @oz/web build \
   && find . -name node_modules -type d -prune -exec rm -rf {} + \
-  && pnpm install --offline --frozen-lockfile --prod --ignore-scripts \
-  && rm -rf apps/web/src apps/web/node_modules apps/*/test bench .ci
+  && pnpm install --offline --frozen-lockfile --prod --ignore-scripts --filter '!@oz/web' --filter '!@oz/cli' \
+  && rm -rf node_modules/.pnpm/prisma@* node_modules/.pnpm/@prisma+studio-core@* node_modules/.pnpm/typescript@* \
+    node_modules/.pnpm/effect@* node_modules/.pnpm/@electric-sql+pglite@* \
+  && rm -rf apps/web/src apps/cli apps/*/test .ci
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
@@ -34,7 +38,7 @@ RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Waits for PostgreSQL, applies pending migrations, then serves the API (OZ_MIGRATE_ON_START=true by default).
 # What `pnpm start:api` runs, without pnpm staying resident as its parent (~110 MB); the start script execs
 # node, and compose's `init: true` reaps the git processes of skill discovery.

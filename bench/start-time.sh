@@ -27,6 +27,7 @@ start_once() {
   until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.05; done
   echo $(($(ms) - started))
   kill -TERM -- -"$group" 2>/dev/null || true
+  while kill -0 -- -"$group" 2>/dev/null; do sleep 0.1; done # every process of the start, not just pnpm
   wait "$group" 2>/dev/null || true
   psql "${server%/*}/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds, offline, the base images docker-compose.yml needs when no registry serves node, postgres and redis:
-#   oz-local/node:24        — Debian bookworm + this machine's Node 24 and pnpm (.toolchain/), user `node` (uid 1000)
+#   oz-local/node:24        — Debian bookworm + this machine's Node 24, pnpm (.toolchain/) and trusted CAs, user `node` (uid 1000)
 #   oz-local/postgres:15    — Debian's PostgreSQL 15, initialised from POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB
 #   oz-local/redis:7        — Debian's redis-server
 # Use them with OZ_NODE_IMAGE / OZ_POSTGRES_IMAGE / OZ_REDIS_IMAGE (scripts/compose-smoke.sh does).
@@ -34,10 +34,15 @@ if wanted oz-local/node:24; then
   mkdir -p "$ctx"
   cp "$(readlink -f .toolchain/node_modules/.bin/node)" "$ctx/node"
   cp -r .toolchain/node_modules/pnpm "$ctx/pnpm"
+  # The CAs this machine trusts, so that the image build reaches the npm registry through the same (possibly
+  # TLS-intercepting) proxy this machine uses.
+  cp /etc/ssl/certs/ca-certificates.crt "$ctx/host-ca.crt"
   cat >"$ctx/Dockerfile" <<EOF
 FROM $BASE
 COPY node /usr/local/bin/node
 COPY pnpm /usr/local/lib/pnpm
+COPY host-ca.crt /usr/local/share/oz-host-ca.crt
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/oz-host-ca.crt
 RUN ln -s /usr/local/lib/pnpm/bin/pnpm.cjs /usr/local/bin/pnpm \
   && groupadd -g 1000 node && useradd -u 1000 -g node -m -s /bin/bash node
 CMD ["node"]

@@ -44,7 +44,6 @@ log "built in $((SECONDS - started))s: $(docker image inspect -f '{{.Size}}' "$O
 # Settings as an operator's .env would hold them.
 OZ_PORT="${OZ_PORT:-$(node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')}"
 export OZ_PORT
-export OZ_PUBLIC_URL="http://localhost:$OZ_PORT" # docker-compose v1 cannot nest the default; v2 derives it
 export OZ_MASTER_KEY="$(openssl rand -base64 32)"
 export OZ_BOOTSTRAP_ADMIN_EMAIL=smoke@example.com OZ_BOOTSTRAP_ADMIN_PASSWORD="$(openssl rand -hex 12)"
 export OZ_BOOTSTRAP_API_KEY="wk-smoke-$(openssl rand -hex 12)"

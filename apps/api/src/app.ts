@@ -16,13 +16,18 @@ import { environmentRoutes } from "./environments/routes.ts";
 import { followupRoutes } from "./followups/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { identityRoutes } from "./identities/routes.ts";
+import { inviteRoutes } from "./invites/routes.ts";
 import { memberRoutes } from "./members/routes.ts";
 import { modelRoutes } from "./models/routes.ts";
 import { runEventRoutes } from "./run-events/routes.ts";
 import { runRoutes } from "./runs/routes.ts";
 import { secretRoutes } from "./secrets/routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
+import { setupRoutes } from "./setup/routes.ts";
+import { setupRequired } from "./setup/setup-token.ts";
 import { skillRoutes } from "./skills/routes.ts";
+import { startApiSweeper } from "./sweeper/api-sweeper.ts";
+import { teamRoutes } from "./teams/routes.ts";
 import { DEFAULT_WEB_DIST_DIR, dashboardNotFoundPage, webAppRoutes } from "./web-app/routes.ts";
 import { runLogRoute } from "./run-events/run-log.ts";
 import { whoamiRoutes } from "./whoami/routes.ts";
@@ -74,6 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(artifactRoutes, deps);
       await api.register(sessionRoutes, deps);
       await api.register(memberRoutes, deps);
+      await api.register(inviteRoutes, deps);
+      await api.register(teamRoutes, deps);
+      await api.register(setupRoutes, deps);
       await api.register(modelRoutes, deps);
       await api.register(skillRoutes, deps);
       await api.register(followupRoutes, deps);
@@ -81,6 +89,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
-  await app.register(webAppRoutes, { distDir: deps.webDistDir ?? DEFAULT_WEB_DIST_DIR });
+  await app.register(webAppRoutes, {
+    distDir: deps.webDistDir ?? DEFAULT_WEB_DIST_DIR,
+    // The first-admin page exists only until there is a user.
+    pageAvailable: { "/setup": () => setupRequired(deps.db) },
+  });
+  if (deps.sweeper) {
+    const sweeper = startApiSweeper({
+      ...deps.sweeper,
+      onError: (err) => app.log.warn({ err: err.message }, "sweep failed; the next pass retries"),
+    });
+    app.addHook("onClose", () => sweeper.close());
+  }
   return app;
 }

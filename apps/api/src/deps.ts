@@ -8,6 +8,7 @@ import { createArtifactUrlSigner, type ArtifactUrlSigner } from "./artifacts/url
 import type { RunDispatcher } from "./dispatch/run-dispatcher.ts";
 import type { SignInThrottle } from "./sessions/sign-in-throttle.ts";
 import type { SkillDiscoveryOptions } from "./skills/skill-discovery.ts";
+import type { ApiSweeperDeps } from "./sweeper/api-sweeper.ts";
 
 /** Everything the API's route modules may use; built once in main.ts (or a test) and passed down. */
 export interface AppDeps {
@@ -35,6 +36,11 @@ export interface AppDeps {
   events: RunEventLog;
   /** Live transcript subscriptions for SSE viewers. */
   eventHub: RunEventHub;
+  /**
+   * Run the API's sweeper (src/sweeper): ends runs whose worker's lease expired and enqueues QUEUED runs
+   * with no job, so neither waits for a live worker. Absent: this process does not sweep.
+   */
+  sweeper?: Omit<ApiSweeperDeps, "onError">;
   /** Paces password guessing per account and per client address (shared by every API process via Redis). */
   signInThrottle: SignInThrottle;
   bodyLimit?: number;

@@ -8,6 +8,7 @@ import { prepareServices } from "@oz/startup";
 import { buildApp } from "./app.ts";
 import { secretAndArtifactDeps } from "./deps.ts";
 import { createLiveDeps } from "./dispatch/live-deps.ts";
+import { announceFirstAdminSetup } from "./setup/announce-setup.ts";
 import { bootstrapAdmin } from "./teams/bootstrap.ts";
 
 const config = loadApiConfig();
@@ -26,7 +27,9 @@ const masterKey = await resolveMasterKey({
   production: config.NODE_ENV === "production",
   devKeyFile: DEV_MASTER_KEY_FILE,
 });
-const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX);
+const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX, {
+  sweepIntervalMs: config.OZ_SWEEP_INTERVAL_SECONDS * 1000,
+});
 const app = await buildApp({
   db,
   databaseUrl: config.DATABASE_URL, // the API-key cache's LISTEN connection
@@ -50,6 +53,15 @@ const bootstrapped = await bootstrapAdmin(db, {
 });
 if (bootstrapped !== "skipped")
   app.log.info({ email: config.OZ_BOOTSTRAP_ADMIN_EMAIL }, `bootstrap admin ${bootstrapped}`);
+await announceFirstAdminSetup(
+  db,
+  {
+    publicUrl: config.OZ_PUBLIC_URL,
+    tokenFile: config.OZ_SETUP_TOKEN_FILE,
+    bootstrapConfigured: bootstrapped !== "skipped",
+  },
+  app.log,
+);
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");

@@ -30,7 +30,7 @@ describe("dashboard sign-in", () => {
   it("signs the admin in with email and password: an HttpOnly, SameSite session cookie and who they are", async () => {
     const { res, cookie } = await signIn({ email: email.toUpperCase(), password: PASSWORD });
     expect(res.json).toEqual({
-      user: { uid: server.team.userId, email, display_name: expect.any(String), role: "admin" },
+      user: { uid: server.team.userId, email, display_name: expect.any(String), role: "admin", instance_admin: false },
       team: { uid: server.team.teamId, name: "acme" },
       expires_at: expect.any(String),
     });

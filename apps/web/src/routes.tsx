@@ -10,6 +10,16 @@ import { usePageTitle } from "./components/use-page-title.ts";
 export const routes: RouteObject[] = [
   { path: "/login", Component: LoginPage, ErrorBoundary: RouteError },
   {
+    path: "/setup",
+    lazy: { Component: async () => (await import("./setup/SetupPage.tsx")).SetupPage },
+    ErrorBoundary: RouteError,
+  },
+  {
+    path: "/invite",
+    lazy: { Component: async () => (await import("./invites/AcceptInvitePage.tsx")).AcceptInvitePage },
+    ErrorBoundary: RouteError,
+  },
+  {
     element: (
       <SignedIn>
         <AppShell />

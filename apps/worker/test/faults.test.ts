@@ -40,6 +40,28 @@ describe("a worker killed mid-run", () => {
     expect(await containersOf(runId)).toEqual([]);
   });
 
+  it("with no worker left, is ended by the API alone within lease + sweep time", async () => {
+    const platform = await platformWithoutWorker({ sweepIntervalMs: 500 });
+    const child = spawnWorkerProcess(workerProcessEnv(platform, `last-${randomUUID()}`));
+    cleanups.push(async () => child.kill("SIGKILL"));
+    const runId = await commandRun(platform, "echo working; sleep 120");
+    await waitForState(platform, runId, ["INPROGRESS"], 60_000);
+
+    child.kill("SIGKILL");
+    const killedAt = Date.now();
+    const run = await waitForState(platform, runId, ["ERROR"], 15_000);
+    // Lease (2 s) + the API's one-interval grace and sweep (2 × 0.5 s) + a loaded machine's slack.
+    expect(Date.now() - killedAt).toBeLessThan(2_000 + 1_000 + 5_000);
+    expect(run.status_message).toMatchObject({ error_code: "agent_process_failed", retryable: false });
+    expect(run.status_message?.message).toMatch(/stopped responding \(its lease expired\)/);
+
+    // The API has no Docker: the dead worker's container goes with the next worker sweep on its host.
+    const survivor = await platform.addWorker({ sweepIntervalMs: 60_000 });
+    await survivor.worker.sweepNow(); // the scheduler's first pass may be removing it already (Docker: 409)
+    for (let i = 0; i < 50 && (await containersOf(runId)).length > 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await containersOf(runId)).toEqual([]);
+  });
+
   it("is cleaned up by its own restart: the runs it held end and its sandboxes go", async () => {
     const platform = await platformWithoutWorker();
     const workerId = `restarting-${randomUUID()}`;

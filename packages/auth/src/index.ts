@@ -9,3 +9,4 @@ export {
   type ListeningPrincipalCache,
 } from "./principal-cache.ts";
 export { PRINCIPAL_CHANGES_CHANNEL, PRINCIPAL_LISTENER_APPLICATION_NAME } from "./principal-changes.ts";
+export { newSecretToken, hashSecretToken } from "./one-time-tokens.ts";

@@ -59,6 +59,8 @@ const CommonEnv = z.object({
     .default("oz"),
   /** Where `owner/repo` repositories are cloned from (workers) and read for skill discovery (the API). */
   OZ_GITHUB_URL: z.url().default("https://github.com"),
+  /** How often workers and the API sweep (lost runs, the outbox); the API waits one interval past a lease. */
+  OZ_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   /** Apply pending migrations at start-up (under a lock, so several processes may start at once). */
   OZ_MIGRATE_ON_START: z
     .enum(["true", "false"])
@@ -88,6 +90,14 @@ const ApiEnv = CommonEnv.extend({
     message: "must look like wk-<at least 16 letters, digits, '_' or '-'>",
   }),
   OZ_BOOTSTRAP_TEAM_NAME: z.string().default("Default team"),
+  /**
+   * Where the one-time first-admin setup link is written (mode 0600) when no user exists and no bootstrap
+   * admin is configured. Relative to the working directory the API starts in.
+   */
+  OZ_SETUP_TOKEN_FILE: z
+    .string()
+    .default(".data/setup-token")
+    .transform((path) => resolve(process.cwd(), path)),
   /** How long a dashboard sign-in lasts. */
   OZ_SESSION_LIFETIME_HOURS: z.coerce.number().positive().default(168),
 });
@@ -128,7 +138,6 @@ const WorkerEnv = CommonEnv.extend({
   OZ_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** A run whose worker has not renewed its lease for this long is swept. */
   OZ_LEASE_SECONDS: z.coerce.number().positive().default(30),
-  OZ_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   /** Runs are stopped (ERROR infrastructure_timeout) after this long in progress. */
   OZ_MAX_RUNTIME_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Image of runs without an environment. */

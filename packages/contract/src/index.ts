@@ -9,6 +9,7 @@ export * from "./run-events.ts";
 export * from "./secrets.ts";
 export * from "./artifacts.ts";
 export * from "./sessions.ts";
+export * from "./accounts.ts";
 export * from "./models.ts";
 export * from "./skills.ts";
 export * from "./followups.ts";

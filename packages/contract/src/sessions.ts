@@ -22,6 +22,8 @@ export const SessionUser = z.object({
   email: z.string(),
   display_name: z.string(),
   role: TeamRole,
+  /** May create teams (GET/POST /teams). */
+  instance_admin: z.boolean().optional(),
 });
 
 /** The signed-in user and the team the session acts in. */

@@ -1,6 +1,6 @@
 import type { Db } from "@oz/db";
 import { RunEventHub, RunEventLog } from "@oz/events";
-import { createFailFastRedis, createRedis } from "@oz/queue";
+import { createFailFastRedis, createRedis, RunQueues } from "@oz/queue";
 import type { AppDeps } from "../deps.ts";
 import { SignInThrottle } from "../sessions/sign-in-throttle.ts";
 import { RunDispatcher } from "./run-dispatcher.ts";
@@ -15,18 +15,25 @@ export function createLiveDeps(
   db: Db,
   redisUrl: string,
   queuePrefix: string,
-): Pick<AppDeps, "dispatcher" | "events" | "eventHub" | "signInThrottle"> & { close(): Promise<void> } {
+  options: { sweepIntervalMs?: number } = {},
+): Pick<AppDeps, "dispatcher" | "events" | "eventHub" | "signInThrottle" | "sweeper"> & { close(): Promise<void> } {
   const requests = createFailFastRedis(redisUrl);
   const subscriber = createRedis(redisUrl);
   for (const connection of [requests, subscriber]) connection.on("error", () => {});
   const dispatcher = new RunDispatcher(requests, queuePrefix);
+  const events = new RunEventLog(db, requests);
+  const sweepQueues = options.sweepIntervalMs ? new RunQueues(requests, queuePrefix) : undefined;
   return {
     dispatcher,
-    events: new RunEventLog(db, requests),
+    events,
     eventHub: new RunEventHub(subscriber),
     signInThrottle: new SignInThrottle(requests, queuePrefix),
+    ...(sweepQueues && {
+      sweeper: { db, events, queues: sweepQueues, redis: requests, queuePrefix, intervalMs: options.sweepIntervalMs! },
+    }),
     async close() {
       await dispatcher.close();
+      await sweepQueues?.close();
       for (const connection of [requests, subscriber]) {
         // quit() waits for a connection that may never come (Redis down); disconnect() does not.
         if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());

@@ -116,8 +116,11 @@ export function registerProblemHandlers(app: FastifyInstance, typeBase: string, 
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].filter(
       (m) => m !== "HEAD",
     );
-    const err =
-      allowed.length > 0
+    // A route of this very method matches the path's shape, yet the router refused it: a parameter is over
+    // `maxParamLength` (the router does not always report that through frameworkErrors).
+    const err = allowed.includes(request.method)
+      ? new ApiError("invalid_request", "a path parameter is longer than any identifier", { status: 414 })
+      : allowed.length > 0
         ? new ApiError("invalid_request", `${request.method} is not allowed on ${path}; use ${allowed.join(", ")}`, {
             status: 405,
             title: "Method not allowed.",

@@ -1,17 +1,28 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { LoginRequest, NoContentResponse, Problem, SessionResponse } from "@oz/contract";
+import {
+  ChangePasswordRequest,
+  ListMyTeamsResponse,
+  LoginRequest,
+  NoContentResponse,
+  Problem,
+  SessionResponse,
+  SwitchTeamRequest,
+} from "@oz/contract";
 import { ApiError } from "@oz/errors";
 import type { AppDeps } from "../deps.ts";
-import { principalOf } from "../http/auth.ts";
+import { isInstanceAdmin, requireUser } from "../members/permissions.ts";
 import { requireCsrfHeader } from "./authenticate-session.ts";
+import { changePassword } from "./change-password.ts";
 import { checkCredentials } from "./check-credentials.ts";
-import { clearSessionCookie, sessionTokenOf, setSessionCookie } from "./session-cookie.ts";
-import { createSession, DEFAULT_SESSION_LIFETIME_MS, deleteSession } from "./session-store.ts";
+import { clearSessionCookie, sessionTokenOf } from "./session-cookie.ts";
+import { deleteSession, switchSessionTeam } from "./session-store.ts";
+import { presentSession, startSession } from "./sign-in.ts";
+
+const tags = ["auth"];
 
 /** Ours: dashboard sign-in with email and password, kept in an HttpOnly session cookie. */
 export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const secure = deps.publicUrl.startsWith("https:");
-  const lifetimeMs = deps.sessionLifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS;
 
   app.post(
     "/auth/login",
@@ -23,7 +34,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
           "Sets the `oz_session` cookie. Send the `x-oz-csrf` header, as every state-changing dashboard request " +
           "must. A wrong email and a wrong password are the same 401. After repeated failures for an account " +
           "or from an address, attempts are paced: 429 with `Retry-After` (seconds) until the wait is over.",
-        tags: ["auth"],
+        tags,
         body: LoginRequest,
         response: { 200: SessionResponse, 400: Problem, 401: Problem, 403: Problem, 429: Problem },
       },
@@ -38,13 +49,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         throw err;
       });
       await deps.signInThrottle.succeeded(email);
-      const session = await createSession(deps.db, { userId: user.id, teamId: team.id, lifetimeMs });
-      setSessionCookie(reply, session.token, Math.floor(lifetimeMs / 1000), secure);
-      return {
-        user: { uid: user.id, email: user.email, display_name: user.displayName, role: membership.role },
-        team: { uid: team.id, name: team.name },
-        expires_at: session.expiresAt.toISOString(),
-      };
+      return startSession(deps, reply, user, team, membership.role);
     },
   );
 
@@ -55,7 +60,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       schema: {
         summary: "Sign out of the dashboard",
         description: "Ends the session and clears its cookie. Succeeds without a session too.",
-        tags: ["auth"],
+        tags,
         response: { 204: NoContentResponse, 403: Problem },
       },
     },
@@ -72,25 +77,103 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     {
       schema: {
         summary: "The signed-in user",
-        tags: ["auth"],
+        tags,
         response: { 200: SessionResponse, 401: Problem, 403: Problem },
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      if (principal.kind !== "user")
-        throw new ApiError("not_authorized", "cloud agents do not sign in to the dashboard");
+      const principal = requireUser(request);
       const expiresAt = "sessionExpiresAt" in principal ? principal.sessionExpiresAt : undefined;
-      return {
-        user: {
-          uid: principal.userId,
+      return presentSession(
+        {
+          id: principal.userId,
           email: principal.email,
-          display_name: principal.displayName,
-          role: principal.role,
+          displayName: principal.displayName,
+          instanceAdmin: await isInstanceAdmin(deps.db, principal.userId),
         },
-        team: { uid: principal.teamId, name: principal.teamName },
-        ...(expiresAt instanceof Date && { expires_at: expiresAt.toISOString() }),
+        { id: principal.teamId, name: principal.teamName },
+        principal.role,
+        expiresAt instanceof Date ? expiresAt : undefined,
+      );
+    },
+  );
+
+  app.post(
+    "/auth/password",
+    {
+      schema: {
+        summary: "Change your password",
+        description:
+          "Needs the current password. Every other dashboard session of yours ends; the one making the request " +
+          "stays signed in. API keys are not affected. Paced like sign-in (429 with `Retry-After`).",
+        tags,
+        body: ChangePasswordRequest,
+        response: { 204: NoContentResponse, 400: Problem, 401: Problem, 403: Problem, 429: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await changePassword(deps, user, request.body, { address: request.ip, keepToken: sessionTokenOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    "/auth/teams",
+    {
+      schema: {
+        summary: "The teams you belong to",
+        description: "`current` marks the team this session (or API key) acts in.",
+        tags,
+        response: { 200: ListMyTeamsResponse, 401: Problem, 403: Problem },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const memberships = await deps.db.membership.findMany({
+        where: { userId: user.userId },
+        include: { team: true },
+        orderBy: [{ team: { name: "asc" } }, { teamId: "asc" }],
+      });
+      return {
+        teams: memberships.map((m) => ({
+          uid: m.teamId,
+          name: m.team.name,
+          role: m.role,
+          current: m.teamId === user.teamId,
+        })),
       };
+    },
+  );
+
+  app.post(
+    "/auth/team",
+    {
+      schema: {
+        summary: "Switch the dashboard session to another of your teams",
+        description:
+          "Only a dashboard session switches; an API key stays bound to the team it was made in. Everything " +
+          "the session then sees and creates belongs to the new team.",
+        tags,
+        body: SwitchTeamRequest,
+        response: { 200: SessionResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const token = sessionTokenOf(request);
+      if (!token || !("sessionExpiresAt" in user)) {
+        throw new ApiError("not_authorized", "API keys stay bound to their team; sign in to the dashboard to switch");
+      }
+      const teamId = request.body.team_uid;
+      if (!(await switchSessionTeam(deps.db, token, teamId))) {
+        throw new ApiError("resource_not_found", `team ${teamId} not found among your teams`);
+      }
+      const membership = await deps.db.membership.findUniqueOrThrow({
+        where: { teamId_userId: { teamId, userId: user.userId } },
+        include: { team: true, user: true },
+      });
+      return presentSession(membership.user, membership.team, membership.role, user.sessionExpiresAt as Date);
     },
   );
 };

@@ -10,8 +10,8 @@ export interface BootstrapSettings {
 }
 
 /**
- * First start and automation: make sure the configured admin, their team, its default agent and the
- * configured personal key exist. Safe to run on every start; it changes nothing that is already there
+ * First start and automation: make sure the configured admin (an instance administrator), their team, its
+ * default agent and the configured personal key exist. Safe to run on every start; it changes nothing that is already there
  * except a changed password.
  */
 export async function bootstrapAdmin(db: Db, s: BootstrapSettings): Promise<"created" | "updated" | "skipped"> {
@@ -22,7 +22,7 @@ export async function bootstrapAdmin(db: Db, s: BootstrapSettings): Promise<"cre
   if (!existing) {
     await createTeam(db, {
       teamName: s.teamName,
-      admin: { email, passwordHash },
+      admin: { email, passwordHash, instanceAdmin: true },
       ...(s.apiKey && { rawApiKey: s.apiKey }),
     });
     return "created";

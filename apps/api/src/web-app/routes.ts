@@ -17,6 +17,8 @@ export const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL("../../../web/dist/", 
 export const DASHBOARD_PAGES = [
   "/",
   "/login",
+  "/setup",
+  "/invite",
   "/runs",
   "/runs/:runId",
   "/agents",
@@ -30,7 +32,11 @@ export const DASHBOARD_PAGES = [
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /** Serves the built dashboard at the API's own origin: hashed assets cached for good, pages never cached. */
-export const webAppRoutes: FastifyPluginAsync<{ distDir: string }> = async (app, { distDir }) => {
+export const webAppRoutes: FastifyPluginAsync<{
+  distDir: string;
+  /** Pages that exist only at times (the first-admin setup): status 404 while their check says no. */
+  pageAvailable?: Record<string, () => Promise<boolean>>;
+}> = async (app, { distDir, pageAvailable = {} }) => {
   app.addHook("onRoute", (route) => {
     route.config = { ...route.config, auth: "public" };
   });
@@ -48,10 +54,16 @@ export const webAppRoutes: FastifyPluginAsync<{ distDir: string }> = async (app,
 
   const indexHtml = join(distDir, "index.html");
   for (const url of DASHBOARD_PAGES) {
+    // A page that is gone for now (the first-admin setup, once done) is still the dashboard, with status 404.
+    const available = pageAvailable[url];
     app.get(url, { schema: { hide: true } }, async (_request, reply) => {
       await assertBuilt(indexHtml);
+      const status = available && !(await available()) ? 404 : 200;
       // Never cached: a new build must reach every browser on its next load.
-      return reply.header("cache-control", "no-cache").sendFile("index.html", distDir, { cacheControl: false });
+      return reply
+        .code(status)
+        .header("cache-control", "no-cache")
+        .sendFile("index.html", distDir, { cacheControl: false });
     });
   }
 };

@@ -67,6 +67,8 @@ export async function startTestServer(
     apiDatabaseUrl?: (url: string) => string;
     /** Adds hooks or routes to the app before it listens (bench/ times requests with an onResponse hook). */
     beforeListen?: (app: FastifyInstance) => void;
+    /** Runs the API's sweeper at this interval (off by default: most tests want runs left as they put them). */
+    sweepIntervalMs?: number;
     /** The workers' catalogue when a test platform runs them (apps/worker/test): the API checks runs against it. */
     models?: ModelCatalogue;
   } = {},
@@ -81,6 +83,7 @@ export async function startTestServer(
     apiDb,
     options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     queuePrefix,
+    { sweepIntervalMs: options.sweepIntervalMs },
   );
   const deps: AppDeps = {
     db: apiDb,

@@ -5,6 +5,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLogout } from "../api/session.ts";
 import { Spinner } from "../components/Spinner.tsx";
 import { useSignedInUser } from "../session/SignedIn.tsx";
+import { TeamSwitcher } from "../session/TeamSwitcher.tsx";
 
 const NAV = [
   { to: "/runs", label: "Runs", icon: Play },
@@ -16,7 +17,7 @@ const NAV = [
 
 /** Sidebar navigation (a top bar with a menu on phones), the user, sign-out, and the page. */
 export function AppShell() {
-  const { user, team } = useSignedInUser();
+  const { user } = useSignedInUser();
   const logout = useLogout();
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -36,7 +37,7 @@ export function AppShell() {
         <div className="sidebar-top">
           <div className="brand">
             <span className="logo">oz</span>
-            <span>{team.name}</span>
+            <TeamSwitcher />
           </div>
           <button
             type="button"

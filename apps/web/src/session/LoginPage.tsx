@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { useLogin, useSession } from "../api/session.ts";
+import { useLogin, useSession, useSetupStatus } from "../api/session.ts";
 import { Field } from "../components/Field.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 
@@ -13,6 +13,7 @@ export function LoginPage() {
   const navigate = useNavigate();
   const session = useSession();
   const login = useLogin();
+  const setup = useSetupStatus();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const next = safeNext(params.get("next"));
@@ -32,6 +33,12 @@ export function LoginPage() {
         </div>
         <h1>Sign in</h1>
         <p className="muted">Cloud agent runs, agents and environments of your team.</p>
+        {setup.isSuccess && (
+          <p className="notice" role="status">
+            No account exists yet. Open the one-time setup link the API printed when it started (also in its
+            .data/setup-token file) to create the first admin.
+          </p>
+        )}
         <Field label="Email">
           <input
             type="email"

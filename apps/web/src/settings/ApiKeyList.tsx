@@ -3,7 +3,7 @@ import { KeyRound } from "lucide-react";
 import { useState } from "react";
 import { useApiKeys, useCreateApiKey, useDeleteApiKey, type CreatedApiKey } from "../api/resources.ts";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
-import { CopyButton } from "../components/CopyButton.tsx";
+import { ShownOnce } from "../components/ShownOnce.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
 import { Spinner } from "../components/Spinner.tsx";
@@ -65,20 +65,9 @@ export function ApiKeyList({ agentUid }: { agentUid?: string }) {
       {create.isError && <ProblemMessage error={create.error} />}
       {remove.isError && <ProblemMessage error={remove.error} />}
       {created && (
-        <div className="reveal" role="status">
-          <p>
-            <strong>Copy your new key now.</strong> It is shown only once; only a hash is kept.
-          </p>
-          <div className="reveal-row">
-            <code className="secret-value" data-testid="new-api-key">
-              {created.key}
-            </code>
-            <CopyButton text={created.key} />
-            <button type="button" className="button small ghost" onClick={() => setCreated(null)}>
-              Done
-            </button>
-          </div>
-        </div>
+        <ShownOnce value={created.key} testId="new-api-key" onDone={() => setCreated(null)}>
+          <strong>Copy your new key now.</strong> It is shown only once; only a hash is kept.
+        </ShownOnce>
       )}
       {keys.isError && <ProblemMessage error={keys.error} onRetry={() => void keys.refetch()} />}
       {keys.isPending ? (

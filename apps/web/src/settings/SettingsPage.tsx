@@ -1,6 +1,9 @@
 import { useSearchParams } from "react-router";
 import { ApiKeyList } from "./ApiKeyList.tsx";
+import { TeamsSection } from "../teams/TeamsSection.tsx";
+import { useSignedInUser } from "../session/SignedIn.tsx";
 import { MembersSection } from "./MembersSection.tsx";
+import { PasswordSection } from "./PasswordSection.tsx";
 import { SecretsSection } from "./SecretsSection.tsx";
 
 const TABS = [
@@ -10,19 +13,23 @@ const TABS = [
     blurb: "Your personal keys: they act as you. Agent keys live on the Agents page.",
   },
   { id: "secrets", label: "Secrets", blurb: "Encrypted at rest and injected into runs as environment variables." },
-  { id: "members", label: "Members", blurb: "Everyone in the team." },
+  { id: "members", label: "Members", blurb: "Everyone in the team. Admins invite, change roles and remove." },
+  { id: "password", label: "Password", blurb: "Your sign-in password." },
+  { id: "teams", label: "Teams", blurb: "Every team of this instance (instance administrators only)." },
 ] as const;
 
 export function SettingsPage() {
   const [params, setParams] = useSearchParams();
-  const tab = TABS.find((t) => t.id === params.get("tab")) ?? TABS[0];
+  const { user } = useSignedInUser();
+  const tabs = TABS.filter((t) => t.id !== "teams" || user.instance_admin);
+  const tab = tabs.find((t) => t.id === params.get("tab")) ?? TABS[0];
   return (
     <div className="page">
       <header className="page-header">
         <div>
           <h1>Settings</h1>
           <div className="tabs" role="tablist">
-            {TABS.map((t) => (
+            {tabs.map((t) => (
               <button
                 key={t.id}
                 type="button"
@@ -42,6 +49,8 @@ export function SettingsPage() {
         {tab.id === "api-keys" && <ApiKeyList />}
         {tab.id === "secrets" && <SecretsSection />}
         {tab.id === "members" && <MembersSection />}
+        {tab.id === "password" && <PasswordSection />}
+        {tab.id === "teams" && <TeamsSection />}
       </section>
     </div>
   );

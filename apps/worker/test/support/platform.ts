@@ -30,6 +30,8 @@ export async function startTestPlatform(
     withoutWorker?: boolean;
     /** The workers' model catalogue (the built-in harness's models). */
     models?: ModelCatalogue;
+    /** Runs the API's own sweeper at this interval. */
+    sweepIntervalMs?: number;
     /** Dependencies of the API to replace (e.g. its download-link signer). */
     serverOverrides?: Partial<AppDeps>;
   } = {},

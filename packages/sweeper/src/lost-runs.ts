@@ -1,0 +1,55 @@
+import type { Run } from "@oz/db";
+import { RUN_JOB_ATTEMPTS, type RunQueues } from "@oz/queue";
+import { moveRun, statusMessage, type MoveRunDeps } from "@oz/runs";
+import type { Redis } from "ioredis";
+
+/** What sweeping needs; the worker adds sandbox removal, the API (no Docker) does not. */
+export interface RunSweepDeps extends MoveRunDeps {
+  queues: Pick<RunQueues, "enqueue" | "hasJob">;
+  /** For cancel messages and worker-host presence; may be down. */
+  redis: Redis;
+  /** Namespace of the queue keys (worker-host presence lives under it). */
+  queuePrefix: string;
+  /**
+   * Removes a run's sandboxes before it is ended or re-queued, so a run that reads as ended has no container.
+   * Absent in the API: the next worker sweep on the sandbox's Docker host removes it (its run has ended).
+   */
+  removeSandboxesOf?: (runId: string) => Promise<void>;
+}
+
+/**
+ * Ends (or, before the agent started, retries) runs whose worker is gone. A run that reached INPROGRESS is
+ * never re-executed silently (DESIGN §3.4): it ends in ERROR with a message saying what happened.
+ */
+export async function endLostRuns(deps: RunSweepDeps, runs: Run[], why: string): Promise<void> {
+  for (const run of runs) {
+    await deps.removeSandboxesOf?.(run.id);
+    const started = run.state === "INPROGRESS" || run.state === "BLOCKED";
+    if (!started && run.attempts < RUN_JOB_ATTEMPTS) {
+      const requeued = await moveRun(deps, {
+        runId: run.id,
+        to: "QUEUED",
+        from: [run.state],
+        status: { message: `${why} before the run started; it has been queued again.` },
+        patch: { workerId: null, leaseExpiresAt: null, isSandboxRunning: false },
+      });
+      if (requeued) await deps.queues.enqueue(requeued).catch(() => {});
+    } else {
+      await moveRun(deps, {
+        runId: run.id,
+        to: "ERROR",
+        from: [run.state],
+        status: started
+          ? statusMessage(
+              `${why} while the agent was running; its work was lost. Start a new run.`,
+              "agent_process_failed",
+            )
+          : statusMessage(
+              `${why}; the run could not be started after ${run.attempts} attempts.`,
+              "resource_unavailable",
+            ),
+        patch: { endedAt: new Date(), isSandboxRunning: false, leaseExpiresAt: null },
+      });
+    }
+  }
+}
