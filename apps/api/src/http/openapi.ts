@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import { ErrorCode } from "@oz/contract";
 import { ERROR_CATALOGUE } from "@oz/errors";
+import { finishOpenApiDocument } from "./openapi-document.ts";
 
 export const API_PREFIX = "/api/v1";
 
@@ -27,7 +28,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => finishOpenApiDocument(jsonSchemaTransformObject(input)),
   });
   // The docs pages are public, like the document they render.
   await app.register(async (docs) => {
@@ -54,10 +55,27 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
   );
 }
 
+/** Readable in light and dark, with no asset to load: the page a problem's `type` link opens. */
+const ERROR_PAGE_STYLE = `
+:root { color-scheme: light dark; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; }
+body { max-width: 720px; margin: 48px auto; padding: 0 20px; }
+h1 code { font-size: 26px; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; background: rgba(127,127,127,.15); padding: 1px 6px;
+  border-radius: 4px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18px; }
+dt { color: GrayText; }
+dd { margin: 0; }
+nav a { margin-right: 16px; }
+`;
+
 function errorPage(code: string, entry: (typeof ERROR_CATALOGUE)[keyof typeof ERROR_CATALOGUE]): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${code}</title></head><body>
-<h1><code>${code}</code></h1><p>${entry.title}</p>
-<ul><li>HTTP status: ${entry.status}</li><li>Retryable: ${entry.retryable}</li>
-<li>A run that fails with this code ends in <code>${entry.runState}</code>.</li></ul>
-<p>The problem document's <code>detail</code> says what went wrong in this occurrence.</p></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${code} · Oz API errors</title><style>${ERROR_PAGE_STYLE}</style></head><body>
+<nav><a href="/docs">API reference</a><a href="/runs">Dashboard</a></nav>
+<h1><code>${code}</code></h1><p><strong>${entry.title}</strong></p>
+<dl><dt>HTTP status</dt><dd>${entry.status}</dd><dt>Retryable</dt><dd>${entry.retryable ? "yes: the same request may succeed later (see <code>Retry-After</code>)" : "no: change the request first"}</dd>
+<dt>Run state</dt><dd>A run that fails with this code ends in <code>${entry.runState}</code>.</dd></dl>
+<p>Errors are RFC 7807 documents (<code>application/problem+json</code>); the <code>detail</code> field says what went
+wrong in this occurrence, and <code>type</code> links to this page.</p></body></html>`;
 }

@@ -96,7 +96,8 @@ describe("<Transcript>", () => {
     const { container } = render(
       <Transcript items={buildTranscript(agentEvents)} running={false} onDownload={() => {}} />,
     );
-    expect((await screen.findByText("tests")).tagName).toBe("STRONG");
+    // The Markdown renderer is its own chunk: a loaded machine may take a while to import it.
+    expect((await screen.findByText("tests", {}, { timeout: 10_000 })).tagName).toBe("STRONG");
     expect(container.querySelector("script")).toBeNull();
     expect(screen.getByText(/<script>alert\(1\)<\/script>/)).toBeTruthy();
     expect((await screen.findByRole("link", { name: "docs" })).getAttribute("rel")).toContain("noreferrer");
