@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [name…]`: runs the speed benchmarks of issues 2–4 one after another (all, or those named) and
+ * `pnpm bench [name…]`: runs the speed benchmarks one after another (all, or those named) and
  * prints each one's figures, its ratio against the baseline it measured in the same process, and a verdict.
  * Everything talks to 127.0.0.1 only; each benchmark removes its databases, containers and processes.
  */
@@ -56,7 +56,7 @@ const results: { bench: Benchmark; result?: BenchResult; error?: string; load: s
 for (const bench of selected) {
   if (interrupted) break;
   const load = loadAverage();
-  console.log(`\n== ${bench.name} (issue ${bench.issue}) · ${load}`);
+  console.log(`\n== ${bench.name} (${bench.area}) · ${load}`);
   let timer: NodeJS.Timeout | undefined;
   try {
     const overrun = new Promise<never>((_, reject) => {

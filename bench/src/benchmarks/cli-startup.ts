@@ -26,7 +26,7 @@ const ROUNDS = 6;
  */
 export const cliStartupBench: Benchmark = {
   name: "cli-startup",
-  issue: 5,
+  area: "cli",
   budgetMs: 180_000,
   async run(log) {
     log("building apps/cli/dist/oz.mjs");

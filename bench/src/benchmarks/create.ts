@@ -23,7 +23,7 @@ const BODY = JSON.stringify({ prompt: "Summarise the open issues of this reposit
  */
 export const createBench: Benchmark = {
   name: "create",
-  issue: 2,
+  area: "api",
   budgetMs: 180_000,
   async run(log) {
     const server = await startApi();

@@ -26,7 +26,7 @@ const STAMP = `echo "started $(${SANDBOX_CLOCK_US})"`;
  */
 export const dispatchBench: Benchmark = {
   name: "dispatch",
-  issue: 3,
+  area: "execution",
   budgetMs: 240_000,
   async run(log) {
     const server = await startApi();

@@ -27,7 +27,7 @@ const TARGET_MB = 150;
  */
 export const idleRssBench: Benchmark = {
   name: "idle-rss",
-  issue: 2,
+  area: "api",
   budgetMs: 120_000,
   async run(log) {
     const database = await createTestDatabase();

@@ -27,7 +27,7 @@ const SAMPLES = 300;
  */
 export const listBench: Benchmark = {
   name: "list",
-  issue: 2,
+  area: "api",
   budgetMs: 900_000,
   async run(log) {
     const serverTimes = new Map<string, number>();

@@ -17,7 +17,7 @@ const RUNS = 2;
  */
 export const liveBench: Benchmark = {
   name: "live",
-  issue: 3,
+  area: "execution",
   budgetMs: 120_000,
   async run(log) {
     const server = await startApi();

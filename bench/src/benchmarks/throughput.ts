@@ -20,7 +20,7 @@ type Side = (typeof ORDER)[number];
  */
 export const throughputBench: Benchmark = {
   name: "throughput",
-  issue: 3,
+  area: "execution",
   budgetMs: 480_000,
   async run(log) {
     const server = await startApi();

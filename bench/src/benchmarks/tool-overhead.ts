@@ -27,7 +27,7 @@ const COMMAND = "echo hello";
  */
 export const toolOverheadBench: Benchmark = {
   name: "tool-overhead",
-  issue: 4,
+  area: "harness",
   budgetMs: 180_000,
   async run(log) {
     const database = await createTestDatabase();

@@ -26,7 +26,7 @@ const SETTLE_MS = 5_000;
  */
 export const workerMemoryBench: Benchmark = {
   name: "worker-memory",
-  issue: 3,
+  area: "execution",
   budgetMs: 180_000,
   async run(log) {
     const server = await startApi();

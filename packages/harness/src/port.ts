@@ -31,7 +31,7 @@ export interface HarnessContext {
   models?: ModelCatalogue;
   /** The value of one of the run team's secrets (a model's `api_key_secret`); throws when it is missing. */
   resolveSecret?(name: string): Promise<string>;
-  /** The skill's instructions, placed after `config.base_prompt` (issue 4 skills). */
+  /** The skill's instructions, placed after `config.base_prompt`. */
   basePrompt?: string;
   /** Bounds of the `oz` tool loop; defaults apply to what is unset. */
   toolLoopLimits?: Partial<ToolLoopLimits>;

@@ -5,7 +5,7 @@ import { invalid } from "@oz/errors";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
-/** One catalogue entry as an operator writes it (issue 4): which endpoint serves `id`, and where its key is. */
+/** One catalogue entry as an operator writes it: which endpoint serves `id`, and where its key is. */
 export const ModelEntry = z
   .strictObject({
     id: z.string().min(1),
@@ -137,7 +137,7 @@ function parseEntries(raw: unknown, source: string): ModelEntry[] {
 }
 
 /**
- * Run creation's check (issue 4: an unknown model is a 400, not a failure later). A server with an empty
+ * Run creation's check (an unknown model is a 400, not a failure later). A server with an empty
  * catalogue does not manage models, so it lets any id through.
  */
 export function assertKnownModel(catalogue: ModelCatalogue, modelId: string | undefined): void {

@@ -24,7 +24,7 @@ async function sdkModulesLoadedBy(code: string): Promise<string[]> {
   return JSON.parse(stdout) as string[];
 }
 
-// The API imports this package for the model catalogue only; the SDKs cost ~15 MB of heap (issue 2).
+// The API imports this package for the model catalogue only; the SDKs cost ~15 MB of heap.
 describe("the provider SDKs", () => {
   it("are not loaded by importing the package, reading the catalogue or making a client", async () => {
     const loaded = await sdkModulesLoadedBy(`
