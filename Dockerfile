@@ -30,7 +30,9 @@ FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
 # git: the API reads the SKILL.md files of environment repositories for GET /agent (skill discovery).
-RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates \
+# iptables: the worker installs the sandbox firewall (docs/configuration.md, "Sandbox isolation"). Its backend must
+# match the host's (nft here; `update-alternatives --set iptables /usr/sbin/iptables-legacy` for a legacy host).
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates iptables \
   && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 # .data holds the local blob store (artifacts) and the setup link; docker-compose.yml mounts a volume there.

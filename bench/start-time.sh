@@ -10,7 +10,7 @@ rounds="${1:-5}"
 server="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 port="${PORT:-18553}"
 warm_cache="$(mktemp -d)"
-trap 'rm -rf "$warm_cache"' EXIT
+trap 'rm -rf "$warm_cache" "$warm_cache.setup-token"' EXIT
 node scripts/ensure-web-build.mjs >/dev/null
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -22,6 +22,7 @@ start_once() {
   started=$(ms)
   DATABASE_URL="$url" PORT="$port" HOST=127.0.0.1 NODE_COMPILE_CACHE="$cache" OZ_LOG_LEVEL=warn \
     OZ_QUEUE_PREFIX="oz-bench-start" OZ_WORKER_ID="bench-start" OZ_MASTER_KEY="$(openssl rand -hex 32)" \
+    OZ_SETUP_TOKEN_FILE="$warm_cache.setup-token" \
     setsid pnpm start >/dev/null 2>&1 &
   local group=$!
   until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.05; done

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Prints what a newcomer needs once the platform answers: its URL, how to sign in, a first run.
-# Usage: scripts/start-banner.sh PUBLIC_URL (scripts/run.sh calls it). Reads .data/setup-token, which the API
-# writes on a first start without OZ_BOOTSTRAP_* variables.
+# Usage: scripts/start-banner.sh PUBLIC_URL (scripts/run.sh calls it). Reads OZ_SETUP_TOKEN_FILE
+# (.data/setup-token), where the API keeps the setup link on a first start without OZ_BOOTSTRAP_* variables.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 url="${1%/}"
-token_file=.data/setup-token
+token_file="${OZ_SETUP_TOKEN_FILE:-.data/setup-token}"
 
 if [ -s "$token_file" ]; then
-  sign_in="open $url/setup?token=$(tr -d '[:space:]' <"$token_file") to create your team and admin (one time)"
+  link="$(tr -d '[:space:]' <"$token_file")" # the setup link (a bare token is made into one)
+  case "$link" in http*) ;; *) link="$url/setup?token=$link" ;; esac
+  sign_in="open $link to create your team and admin (one time)"
 elif [ -n "${OZ_BOOTSTRAP_ADMIN_EMAIL:-}" ]; then
   sign_in="as $OZ_BOOTSTRAP_ADMIN_EMAIL with OZ_BOOTSTRAP_ADMIN_PASSWORD"
 else

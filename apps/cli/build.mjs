@@ -6,7 +6,8 @@
 // of the main bundle, and imported from a data: URL when first used; every other command parses a quarter of
 // the code.
 import { build } from "esbuild";
-import { chmod, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants } from "node:zlib";
 
@@ -56,6 +57,7 @@ const result = await build({
 });
 // Replaced in one rename: an `oz` starting meanwhile (a test, a packing step) never reads half a file.
 const partial = `${outfile}.${process.pid}.tmp`;
+await mkdir(dirname(outfile), { recursive: true }); // a fresh checkout has no dist/
 await writeFile(partial, result.outputFiles[0].contents);
 await chmod(partial, 0o755);
 await rename(partial, outfile);

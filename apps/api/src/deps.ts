@@ -53,6 +53,14 @@ export interface AppDeps {
   models?: ModelCatalogue;
   /** Where `owner/repo` repositories are read from (skill discovery), as workers clone them (default GitHub). */
   githubUrl?: string;
+  /** A run's prompt may be at most this many UTF-8 bytes (OZ_MAX_PROMPT_BYTES; default 256 KiB). */
+  maxPromptBytes?: number;
+  /** The largest sandbox an environment may ask for (OZ_SANDBOX_MAX_*); absent = no maxima. */
+  sandboxMaxima?: { cpus: number; memoryMb: number; pidsLimit: number };
+  /** Runs of one team in progress at once (OZ_TEAM_MAX_CONCURRENT_RUNS; 0 or absent = no limit). */
+  teamMaxConcurrentRuns?: number;
+  /** Private destinations skill discovery may read from (OZ_SANDBOX_ALLOWED_CIDRS). */
+  allowedCidrs?: readonly string[];
   /** The skill-discovery cache of `GET /agent` (TTL, read timeout). */
   skillDiscovery?: SkillDiscoveryOptions;
 }

@@ -13,7 +13,8 @@ const DEPLOY = "---\nname: deploy\ndescription: Ships the service to production\
 
 beforeAll(async () => {
   // Repositories without a `url` would be read from here: nothing may leave the machine.
-  server = await startTestServer({ githubUrl: "http://127.0.0.1:1" });
+  // The git daemon listens on loopback, which an operator has to allow-list (as for an internal git server).
+  server = await startTestServer({ githubUrl: "http://127.0.0.1:1", allowedCidrs: ["127.0.0.1/32"] });
   git = await startGitDaemon("127.0.0.1");
   await git.commit("tools", {
     ".claude/skills/deploy/SKILL.md": DEPLOY,

@@ -1,5 +1,6 @@
 import { recordFileArtifact } from "@oz/artifacts";
 import type { NewRunEvent } from "@oz/contract";
+import { redactSecrets } from "@oz/secrets";
 import type { Sandbox } from "@oz/sandbox";
 import type { WorkerDeps } from "./deps.ts";
 import { SANDBOX_PATHS } from "./settings.ts";
@@ -33,7 +34,7 @@ export async function collectArtifacts(
         {
           type: "error",
           payload: {
-            message: `Artifact ${file.path} (${file.size} bytes) exceeds the ${deps.settings.artifactMaxBytes}-byte limit and was not kept.`,
+            message: `Artifact ${redactSecrets(file.path, ctx.secrets)} (${file.size} bytes) exceeds the ${deps.settings.artifactMaxBytes}-byte limit and was not kept.`,
           },
         },
       ]);

@@ -1,8 +1,9 @@
 import type { AmbientAgentConfig, GithubRepo, HarnessType } from "@oz/contract";
+import { EgressPolicy } from "@oz/egress";
 import { createOutputBuffer } from "@oz/events";
 import { createRedactor, loadSecretsForRun, redactSecrets } from "@oz/secrets";
 import { selectHarness, type HarnessOutcome } from "@oz/harness";
-import { followupJobId, moveRun, queueFollowupExecution, statusMessage } from "@oz/runs";
+import { claimWithinTeamLimit, followupJobId, moveRun, queueFollowupExecution, statusMessage } from "@oz/runs";
 import type { RunQueues } from "@oz/queue";
 import { SandboxError, type Sandbox } from "@oz/sandbox";
 import type { Environment, Prisma, Run } from "@oz/db";
@@ -11,15 +12,21 @@ import { collectArtifacts } from "./collect-artifacts.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { executionPrompt, firstWaitingFollowup, FollowupInbox } from "./followup-inbox.ts";
 import { keepLease } from "./lease.ts";
-import { planPreparation, runPreparation } from "./prepare-sandbox.ts";
+import { cloneUrl, planPreparation, runPreparation } from "./prepare-sandbox.ts";
+import { refusedCloneUrl } from "./repo-egress.ts";
 import { runConversation } from "./run-conversation.ts";
 import { loadRunSkills } from "./run-skills.ts";
 import { addUpUsage } from "./run-usage.ts";
-import { SANDBOX_PATHS } from "./settings.ts";
+import { SANDBOX_PATHS, type WorkerSettings } from "./settings.ts";
 
 export interface JobAttempt {
   /** This is BullMQ's last attempt: an infrastructure failure now ends the run instead of retrying it. */
   isFinalAttempt: boolean;
+}
+
+/** The run's team has as many runs in progress as it may: the run stays QUEUED and its job waits for a slot. */
+export class TeamAtCapacity extends Error {
+  override name = "TeamAtCapacity";
 }
 
 /** Thrown to make BullMQ retry the job later (the run is back in QUEUED). */
@@ -44,12 +51,17 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
   const workerId = settings.workerId;
   const lease = () => new Date(Date.now() + settings.leaseMs);
 
-  const pending = await moveRun(deps, {
-    runId,
-    to: "PENDING",
-    from: ["QUEUED"],
-    patch: { workerId, leaseExpiresAt: lease(), attempts: { increment: 1 } },
-  });
+  const pending = await claimWithinTeamLimit(
+    deps,
+    {
+      runId,
+      to: "PENDING",
+      from: ["QUEUED"],
+      patch: { workerId, leaseExpiresAt: lease(), attempts: { increment: 1 } },
+    },
+    settings.teamMaxConcurrentRuns ?? 0,
+  );
+  if (pending === "at_capacity") throw new TeamAtCapacity();
   if (!pending) return; // cancelled while queued, or another worker has it: nothing to do
 
   const controller = deps.active.start(runId);
@@ -77,6 +89,8 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
   const maxRuntime = setTimeout(() => deps.active.stop(runId, "timeout"), settings.maxRuntimeMs);
   maxRuntime.unref();
 
+  /** The run's secret values once loaded (a model key the harness resolves joins them): never in a message. */
+  let secretValues: Record<string, string> = {};
   /** The run as this execution ended it (null when a cancel or the sweeper ended it first). */
   let endedHere: Run | null = null;
   const end = async (ending: Ending) => {
@@ -87,7 +101,7 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       runId,
       to: ending.state,
       workerId,
-      status: statusMessage(ending.message, ending.errorCode),
+      status: statusMessage(redactSecrets(ending.message, secretValues), ending.errorCode),
       patch: {
         endedAt: new Date(),
         isSandboxRunning: false,
@@ -114,6 +128,7 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
     if (!claimed) return;
     if ("failure" in setup) return await end(setup.failure);
     const { environment, secrets } = setup;
+    secretValues = secrets.values;
     const config = claimed.agentConfig as AmbientAgentConfig;
     const harnessType: HarnessType = config.harness?.type ?? "oz";
     const harness = selectHarness(harnessType);
@@ -125,17 +140,19 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       workerId,
       image: environment?.dockerImage ?? settings.defaultImage,
       network: environment?.network === "none" ? "none" : "bridge",
-      resources: {
-        cpus: environment?.cpus ?? settings.defaultResources.cpus,
-        memoryMb: environment?.memoryMb ?? settings.defaultResources.memoryMb,
-        pidsLimit: environment?.pidsLimit ?? settings.defaultResources.pidsLimit,
-      },
+      resources: withinMaxima(
+        {
+          cpus: environment?.cpus ?? settings.defaultResources.cpus,
+          memoryMb: environment?.memoryMb ?? settings.defaultResources.memoryMb,
+          pidsLimit: environment?.pidsLimit ?? settings.defaultResources.pidsLimit,
+        },
+        settings.sandboxMaxima,
+      ),
       workdir: SANDBOX_PATHS.workspace,
       directories: [SANDBOX_PATHS.artifacts],
       env: {
         ...secrets.values,
         OZ_RUN_ID: runId,
-        OZ_PROMPT: claimed.prompt,
         OZ_WORKSPACE: SANDBOX_PATHS.workspace,
         OZ_ARTIFACTS_DIR: SANDBOX_PATHS.artifacts,
       },
@@ -157,6 +174,17 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       githubUrl: settings.githubUrl,
       githubToken: secrets.values.GITHUB_TOKEN,
     });
+    const refused =
+      environment?.network === "none"
+        ? undefined
+        : await refusedCloneUrl(
+            plan.checkouts.map(({ repo }) => ({
+              name: repo.url ?? `${repo.owner}/${repo.repo}`,
+              url: cloneUrl(repo, settings.githubUrl, undefined),
+            })),
+            new EgressPolicy(settings.allowedCidrs ?? []),
+          );
+    if (refused) return await end({ state: "FAILED", errorCode: "environment_setup_failed", message: refused });
     const prepared = await runPreparation(sandbox, plan, { emit, output: outputFor, signal: controller.signal });
     if (controller.signal.aborted) return await endStopped(controller.signal.reason as StopReason);
     if (!prepared.ok) {
@@ -204,7 +232,7 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       run: { id: runId, prompt, config },
       sandbox,
       cwd: plan.cwd,
-      env: { OZ_PROMPT: prompt },
+      env: {},
       emit,
       output: () => outputFor(),
       signal: controller.signal,
@@ -219,6 +247,7 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
       ...(skills.skills.length > 0 && { basePrompt: skills.skills.map((skill) => skill.body).join("\n\n") }),
       followups: inbox,
       conversation: runConversation(db, runId),
+      ...(environment?.network !== "none" && { egress: new EgressPolicy(settings.allowedCidrs ?? []) }),
     });
     if (controller.signal.aborted) return await endStopped(controller.signal.reason as StopReason);
     await collectArtifacts(deps, { runId, teamId: claimed.teamId, sandbox, secrets: secrets.values, emit });
@@ -312,13 +341,36 @@ export async function executeRun(deps: ExecuteRunDeps, runId: string, attempt: J
         message: `Sandbox could not be started after several attempts: ${err.message}`,
       });
     }
-    log.error({ err }, "run failed unexpectedly");
+    log.error({ err: redactedError(err, secretValues) }, "run failed unexpectedly");
     return end({
       state: "ERROR",
       errorCode: reachedInProgress ? "agent_process_failed" : "internal_error",
       message: `The run failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
     });
   }
+}
+
+/** The API refuses larger sandboxes; an environment saved before the maxima were lowered is capped here. */
+function withinMaxima(
+  resources: { cpus: number; memoryMb: number; pidsLimit: number },
+  maxima: WorkerSettings["sandboxMaxima"],
+) {
+  if (!maxima) return resources;
+  return {
+    cpus: Math.min(resources.cpus, maxima.cpus),
+    memoryMb: Math.min(resources.memoryMb, maxima.memoryMb),
+    pidsLimit: Math.min(resources.pidsLimit, maxima.pidsLimit),
+  };
+}
+
+/** What a log line may show of an error: its name, message and stack, with every secret value redacted. */
+function redactedError(err: unknown, secrets: Record<string, string>) {
+  if (!(err instanceof Error)) return redactSecrets(String(err), secrets);
+  return {
+    name: err.name,
+    message: redactSecrets(err.message, secrets),
+    stack: redactSecrets(err.stack ?? "", secrets),
+  };
 }
 
 type RunSetup = { environment: Environment | null; secrets: { values: Record<string, string> } } | { failure: Ending };

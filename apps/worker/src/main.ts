@@ -7,10 +7,11 @@ import { createDb } from "@oz/db";
 import { loadModelCatalogue } from "@oz/llm";
 import { RunEventLog } from "@oz/events";
 import { createRedis } from "@oz/queue";
-import { DockerSandboxProvider } from "@oz/sandbox";
+import { DockerSandboxProvider, probeDiskLimit } from "@oz/sandbox";
 import { createSecretBox, resolveMasterKey } from "@oz/secrets";
 import { prepareServices } from "@oz/startup";
 import { ActiveRuns } from "./active-runs.ts";
+import { setUpSandboxIsolation } from "./sandbox-isolation.ts";
 import { startWorker } from "./run-worker.ts";
 import type { WorkerSettings } from "./settings.ts";
 
@@ -49,7 +50,38 @@ const settings: WorkerSettings = {
   artifactMaxBytes: config.OZ_ARTIFACT_MAX_BYTES,
   githubUrl: config.OZ_GITHUB_URL,
   toolLoopLimits: { maxTurns: config.OZ_AGENT_MAX_TURNS },
+  sandboxMaxima: {
+    cpus: config.OZ_SANDBOX_MAX_CPUS,
+    memoryMb: config.OZ_SANDBOX_MAX_MEMORY_MB,
+    pidsLimit: config.OZ_SANDBOX_MAX_PIDS,
+  },
+  teamMaxConcurrentRuns: config.OZ_TEAM_MAX_CONCURRENT_RUNS,
+  allowedCidrs: config.OZ_SANDBOX_ALLOWED_CIDRS,
 };
+
+const sandboxes = new DockerSandboxProvider({
+  network: config.OZ_SANDBOX_NETWORK,
+  ...(config.OZ_SANDBOX_DISK_MB !== undefined && (await diskLimitOf(config.OZ_SANDBOX_DISK_MB))),
+});
+let isolation;
+try {
+  isolation = await setUpSandboxIsolation(
+    sandboxes,
+    {
+      network: config.OZ_SANDBOX_NETWORK,
+      firewall: config.OZ_SANDBOX_FIREWALL,
+      allowedCidrs: config.OZ_SANDBOX_ALLOWED_CIDRS,
+      publicUrl: config.OZ_PUBLIC_URL,
+    },
+    log,
+  );
+} catch (err) {
+  log.fatal(
+    { err },
+    `refusing to start: ${(err as Error).message} (set OZ_SANDBOX_FIREWALL=off only if the host's own firewall isolates sandboxes)`,
+  );
+  process.exit(1);
+}
 
 const publisher = createRedis(config.REDIS_URL);
 publisher.on("error", () => {});
@@ -57,7 +89,7 @@ const worker = await startWorker(
   {
     db,
     events: new RunEventLog(db, publisher),
-    sandboxes: new DockerSandboxProvider(),
+    sandboxes,
     blobs: new LocalDirBlobStore(config.OZ_BLOB_DIR),
     secretBox: createSecretBox(masterKey.key),
     settings,
@@ -74,7 +106,19 @@ closeWithGrace({ delay: drainMs + 15_000 }, async ({ err, signal }) => {
   if (err) log.error({ err }, "shutting down after an error");
   else
     log.info({ signal, drainSeconds: config.OZ_WORKER_DRAIN_SECONDS }, "shutting down: finishing the runs in progress");
+  isolation.stop();
   await worker.close({ drainMs });
   await publisher.quit().catch(() => {});
   await db.$disconnect();
 });
+
+/** The disk limit if this engine can enforce it; otherwise a warning and none (docs/configuration.md, OZ_SANDBOX_DISK_MB). */
+async function diskLimitOf(sizeMb: number): Promise<{ diskLimitMb?: number }> {
+  const probe = await probeDiskLimit(config.OZ_DEFAULT_IMAGE, sizeMb);
+  if (probe.supported) return { diskLimitMb: sizeMb };
+  log.warn(
+    { reason: probe.reason },
+    "OZ_SANDBOX_DISK_MB is set but this Docker engine cannot limit a container's disk",
+  );
+  return {};
+}

@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import {
   createRedis,
   RUN_CANCEL_CHANNEL,
@@ -10,11 +10,13 @@ import {
 } from "@oz/queue";
 import type { Redis } from "ioredis";
 import type { WorkerDeps } from "./deps.ts";
-import { executeRun, RetryLater } from "./execute-run.ts";
+import { executeRun, RetryLater, TeamAtCapacity } from "./execute-run.ts";
 import { endRunsHeldHere, recoverAfterRestart, sweep, type SweepDeps } from "./sweeper.ts";
 
 const MAINTENANCE_QUEUE = "oz-maintenance";
 const SWEEP_SCHEDULER_ID = "sweep";
+/** How soon a run whose team was at its limit of runs in progress tries to claim again. */
+const TEAM_SLOT_POLL_MS = 1_000;
 
 export interface RunningWorker {
   /**
@@ -43,10 +45,17 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
 
   const runWorker = new Worker<RunJobData>(
     runQueueName(settings.workerHost),
-    async (job: Job<RunJobData>) => {
+    async (job: Job<RunJobData>, token?: string) => {
       const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      // The queues let an execution that ends as a follow-up arrives start the next one itself.
-      await executeRun({ ...deps, queues }, job.data.runId, { isFinalAttempt });
+      try {
+        // The queues let an execution that ends as a follow-up arrives start the next one itself.
+        await executeRun({ ...deps, queues }, job.data.runId, { isFinalAttempt });
+      } catch (err) {
+        if (!(err instanceof TeamAtCapacity)) throw err;
+        // The run stays QUEUED; its job comes back shortly (not an attempt) and claims once a slot is free.
+        await job.moveToDelayed(Date.now() + TEAM_SLOT_POLL_MS, token);
+        throw new DelayedError();
+      }
     },
     {
       connection,

@@ -20,6 +20,12 @@ export interface WorkerSettings {
   githubUrl: string;
   /** Bounds of the built-in harness's tool loop (unset members use its defaults). */
   toolLoopLimits: { maxTurns?: number };
+  /** The largest sandbox a run may have (OZ_SANDBOX_MAX_*): an environment saved under larger maxima is capped. */
+  sandboxMaxima?: { cpus: number; memoryMb: number; pidsLimit: number };
+  /** Runs of one team this worker's pool may have in progress at once; 0 = no limit. */
+  teamMaxConcurrentRuns?: number;
+  /** Private destinations the operator allows (OZ_SANDBOX_ALLOWED_CIDRS): repo clones and MCP url servers. */
+  allowedCidrs?: readonly string[];
 }
 
 /** Where things live inside every sandbox. */

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { dropDatabases, freePort, postgresServerUrl, startTcpProxy, testDatabaseUrl, type TcpProxy } from "@oz/testing";
 import { spawnProgram, type ProgramProcess } from "./support/processes.ts";
@@ -12,6 +15,7 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const databases: string[] = [];
 const running: ProgramProcess[] = [];
 const proxies: TcpProxy[] = [];
+const scratch = mkdtempSync(join(tmpdir(), "oz-start-up-"));
 
 async function freshDatabaseUrl(through?: TcpProxy): Promise<string> {
   const name = `oz_test_start_${randomBytes(5).toString("hex")}`;
@@ -25,6 +29,8 @@ function start(program: "api" | "worker", env: Record<string, string>): ProgramP
     OZ_MIGRATE_ON_START: "true",
     OZ_MASTER_KEY: MASTER_KEY,
     REDIS_URL,
+    // Not the repository's .data/setup-token: these APIs start with no user and print a setup link.
+    OZ_SETUP_TOKEN_FILE: join(scratch, `${randomBytes(4).toString("hex")}-setup-token`),
     ...env,
   });
   running.push(process);
@@ -50,7 +56,10 @@ afterEach(async () => {
   for (const proxy of proxies.splice(0)) await proxy.close();
 });
 
-afterAll(() => dropDatabases(databases));
+afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
+  await dropDatabases(databases);
+});
 
 describe("start-up", () => {
   it("API and worker started together on a database that does not exist both come up, ten times out of ten", async () => {

@@ -6,6 +6,7 @@ import type { Db } from "@oz/db";
 import { startTestServer, type TestServer } from "../../../apps/api/test/support/test-server.ts";
 import { startTestWorker, TEST_IMAGE, type TestWorker } from "../../../apps/worker/test/support/test-worker.ts";
 import type { WorkerSettings } from "../../../apps/worker/src/settings.ts";
+import { installTestFirewall, TEST_SANDBOX_NETWORK } from "@oz/sandbox/testing";
 import { onCleanup } from "./cleanup.ts";
 
 export { TEST_IMAGE };
@@ -16,7 +17,8 @@ export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
  * removed with everything it put in Redis when the benchmark ends.
  */
 export async function startApi(options: { beforeListen?: (app: FastifyInstance) => void } = {}): Promise<TestServer> {
-  const server = await startTestServer({}, options);
+  // Production's default per-team limit: a create also asks whether the team is at capacity.
+  const server = await startTestServer({ teamMaxConcurrentRuns: 10 }, options);
   onCleanup(async () => {
     await server.close();
     await deleteQueueKeys(server.queuePrefix);
@@ -29,10 +31,18 @@ export async function startApi(options: { beforeListen?: (app: FastifyInstance) 
  * sweeper (the test defaults sweep every 500 ms, which would load the machine more than a deployment does).
  */
 export async function startWorker(server: TestServer, overrides: Partial<WorkerSettings> = {}): Promise<TestWorker> {
+  // Sandboxes as production isolates them: the firewalled sandbox network, the per-team claim.
+  await installTestFirewall();
   const worker = await startTestWorker(
     server.database.db,
-    { queuePrefix: server.queuePrefix, leaseMs: 30_000, sweepIntervalMs: 5_000, ...overrides },
-    { blobs: server.blobs, masterKey: server.masterKey },
+    {
+      queuePrefix: server.queuePrefix,
+      leaseMs: 30_000,
+      sweepIntervalMs: 5_000,
+      teamMaxConcurrentRuns: 10,
+      ...overrides,
+    },
+    { blobs: server.blobs, masterKey: server.masterKey, sandboxNetwork: TEST_SANDBOX_NETWORK },
   );
   onCleanup(() => worker.close());
   return worker;

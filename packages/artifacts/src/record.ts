@@ -3,7 +3,7 @@ import { lookup } from "mime-types";
 import type { BlobStore } from "@oz/blobs";
 import type { ArtifactItem } from "@oz/contract";
 import { newUid, newUuid, type Db } from "@oz/db";
-import { redactBuffer, type SecretValues } from "@oz/secrets";
+import { redactBuffer, redactSecrets, type SecretValues } from "@oz/secrets";
 
 interface ArtifactOwner {
   runId: string;
@@ -53,7 +53,8 @@ export async function recordFileArtifact(
   blobs: BlobStore,
   input: FileArtifactInput,
 ): Promise<RecordedArtifact> {
-  const filepath = normaliseFilepath(input.filepath);
+  // A secret can be in a file's name or folders as well as in its bytes.
+  const filepath = normaliseFilepath(input.redact ? redactSecrets(input.filepath, input.redact) : input.filepath);
   const filename = posix.basename(filepath);
   const mimeType = input.mimeType ?? guessMimeType(filename);
   const content = input.redact ? redactBuffer(input.content, input.redact) : input.content;

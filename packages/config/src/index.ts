@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseCidr } from "@oz/egress";
 
 /** Relative data paths resolve against the repository root: an API and a worker started elsewhere share them. */
 const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -30,6 +31,26 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/** A comma-separated list of IPv4/IPv6 addresses or CIDR ranges, each validated. */
+const cidrList = z
+  .string()
+  .default("")
+  .transform((text, ctx) => {
+    const cidrs = text
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean);
+    for (const cidr of cidrs) {
+      try {
+        parseCidr(cidr);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }
+    return cidrs;
+  });
 
 /** Settings every process shares. Defaults suit a local machine with Postgres and Redis on localhost. */
 const CommonEnv = z.object({
@@ -61,6 +82,17 @@ const CommonEnv = z.object({
   OZ_GITHUB_URL: z.url().default("https://github.com"),
   /** How often workers and the API sweep (lost runs, the outbox); the API waits one interval past a lease. */
   OZ_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
+  /**
+   * Private destinations (loopback, 10/8, 172.16/12, 192.168/16, 169.254/16, 100.64/10, fc00::/7) that sandboxes,
+   * MCP url servers, repository clones and skill discovery may reach anyway, e.g. an internal git server.
+   */
+  OZ_SANDBOX_ALLOWED_CIDRS: cidrList,
+  /** Largest sandbox a run or environment may ask for; larger requests are refused (400). */
+  OZ_SANDBOX_MAX_CPUS: z.coerce.number().positive().default(8),
+  OZ_SANDBOX_MAX_MEMORY_MB: z.coerce.number().int().min(16).default(16384),
+  OZ_SANDBOX_MAX_PIDS: z.coerce.number().int().min(16).default(4096),
+  /** Runs of one team in progress at once (beyond it, runs wait QUEUED); 0 = no limit. */
+  OZ_TEAM_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(0).default(10),
   /** Apply pending migrations at start-up (under a lock, so several processes may start at once). */
   OZ_MIGRATE_ON_START: z
     .enum(["true", "false"])
@@ -76,6 +108,12 @@ const ApiEnv = CommonEnv.extend({
   /** The URL users reach this server at; used for links and problem `type` URIs. Default http://localhost:PORT. */
   OZ_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   OZ_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** A run's prompt may be at most this many bytes (UTF-8); a larger one is refused (400). */
+  OZ_MAX_PROMPT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   OZ_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -145,6 +183,20 @@ const WorkerEnv = CommonEnv.extend({
   OZ_SANDBOX_CPUS: z.coerce.number().positive().default(2),
   OZ_SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(4096),
   OZ_SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(16).default(1024),
+  /** Where sandboxes reach the platform's API (allowed through the sandbox firewall). */
+  OZ_PUBLIC_URL: z.url().default("http://localhost:8080"),
+  /** The Docker network (and Linux bridge) of sandboxes that have network: at most 15 letters, digits, - or _. */
+  OZ_SANDBOX_NETWORK: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,14}$/)
+    .default("oz-sandboxes"),
+  /**
+   * `enforce`: the worker installs the sandbox firewall at start and refuses to start if it cannot. `off`: no
+   * firewall (sandboxes on Docker's default bridge reach each other and the host); only for trusted workloads.
+   */
+  OZ_SANDBOX_FIREWALL: z.enum(["enforce", "off"]).default("enforce"),
+  /** Disk a sandbox may write (its container layer), where the engine supports a limit; unset = none. */
+  OZ_SANDBOX_DISK_MB: z.coerce.number().int().min(64).optional(),
   OZ_ARTIFACT_MAX_BYTES: z.coerce
     .number()
     .int()

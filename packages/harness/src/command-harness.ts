@@ -1,7 +1,9 @@
 import type { Harness, HarnessContext, HarnessOutcome } from "./port.ts";
+import { PROMPT_FILE_VARIABLE, PROMPT_VARIABLE_MAX_BYTES, promptFile } from "./prompt-file.ts";
 
 /**
- * `{"type": "command", "command": "…"}`: runs a shell command in the sandbox with the prompt in `$OZ_PROMPT`.
+ * `{"type": "command", "command": "…"}`: runs a shell command in the sandbox with the prompt in the file named by
+ * `$OZ_PROMPT_FILE` (and, up to 16 KiB, in `$OZ_PROMPT` too).
  * Exit 0 → SUCCEEDED; another exit code → FAILED (the task failed, not the platform); killed by a signal or
  * the out-of-memory killer → ERROR agent_process_failed.
  */
@@ -17,9 +19,12 @@ export const commandHarness: Harness = {
     }
     const output = ctx.output();
     await ctx.emit([{ type: "harness", payload: { message: `running: ${command}` } }]);
+    const prompt = promptFile(ctx.run.prompt);
+    const inVariable = Buffer.byteLength(ctx.run.prompt) <= PROMPT_VARIABLE_MAX_BYTES;
     const result = await ctx.sandbox.exec(command, {
       cwd: ctx.cwd,
-      env: ctx.env,
+      env: { ...ctx.env, [PROMPT_FILE_VARIABLE]: prompt.path, ...(inVariable && { OZ_PROMPT: ctx.run.prompt }) },
+      files: prompt.files,
       signal: ctx.signal,
       onOutput: ({ stream, text }) => output.write(stream, text),
       final: true, // the sandbox is only read (artifacts) after the command: it may run as the main process

@@ -1,3 +1,4 @@
+import type { EgressPolicy } from "@oz/egress";
 import type { AmbientAgentConfig, ErrorCode, NewRunEvent, RequestUsage } from "@oz/contract";
 import type { OutputBuffer } from "@oz/events";
 import type { ChatMessage, ModelCatalogue } from "@oz/llm";
@@ -16,7 +17,7 @@ export interface HarnessContext {
   sandbox: Sandbox;
   /** Where the harness works: the first repo's checkout, or the workspace. */
   cwd: string;
-  /** Variables for the agent process on top of the sandbox's own (OZ_PROMPT, …). */
+  /** Variables for the agent process on top of the sandbox's own (the prompt is not one: prompt-file.ts). */
   env: Record<string, string>;
   /** Appends events to the transcript. */
   emit(events: NewRunEvent[]): Promise<unknown>;
@@ -36,6 +37,11 @@ export interface HarnessContext {
   toolLoopLimits?: Partial<ToolLoopLimits>;
   /** Follow-ups sent while the run executes (contract §2.9); a harness that `takesLiveFollowups` drains it. */
   followups?: FollowupSource;
+  /**
+   * Where the worker may connect on the run's behalf (MCP url servers): private, loopback and link-local
+   * addresses are refused unless allow-listed. Absent: the run has no network.
+   */
+  egress?: EgressPolicy;
   /** The run's conversation, kept across executions so a follow-up's new execution continues it. */
   conversation?: ConversationStore;
 }

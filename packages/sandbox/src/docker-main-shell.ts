@@ -175,9 +175,19 @@ export class MainShell {
   }
 }
 
+/**
+ * Files this small travel inside the script (written by the shell's `printf` builtin, readable only by the sandbox
+ * user) rather than as an archive, saving a round trip to the daemon; the shell reads its script a byte at a time,
+ * so larger ones go as an archive (docker-sandbox.ts).
+ */
+export const MAX_SCRIPT_FILES_BYTES = 16 * 1024;
+
 /** `cd` and `export` first, then the command in a fresh `sh -c`, exactly as an exec would run it. */
-function mainScript(command: string, options: Pick<ExecOptions, "cwd" | "env">): string {
+function mainScript(command: string, options: Pick<ExecOptions, "cwd" | "env" | "files">): string {
   const lines: string[] = [];
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    lines.push(`(umask 077 && printf '%s' ${shellQuote(String(content))} > ${shellQuote(path)}) || exit 126`);
+  }
   if (options.cwd !== undefined) lines.push(`cd -- ${shellQuote(options.cwd)} || exit 126`);
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new SandboxError("exec_failed", `invalid variable name: ${name}`);

@@ -11,6 +11,7 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from "./port.ts";
+import { ensureSandboxNetwork } from "./sandbox-network.ts";
 import { SANDBOX_GID, SANDBOX_UID, WorkdirPreparer } from "./workdir.ts";
 
 /** Marks a container as a sandbox, so listing and reaping never touch anything else on the host. */
@@ -24,6 +25,13 @@ export interface DockerSandboxProviderOptions {
    * registry fails a run quickly while a large image that keeps downloading may take its time.
    */
   pullStallTimeoutMs?: number;
+  /**
+   * The Docker network of sandboxes that have network (made on first use: sandbox-network.ts). The worker sets
+   * its isolated sandbox network here once the firewall is in place; Docker's default `bridge` otherwise.
+   */
+  network?: string;
+  /** Per-sandbox disk limit (StorageOpt size), where the engine's storage driver supports it (see disk-limit.ts). */
+  diskLimitMb?: number;
 }
 
 const containerName = (runId: string) => `oz-run-${runId}`;
@@ -37,10 +45,26 @@ export class DockerSandboxProvider implements SandboxProvider {
   private readonly docker: Docker;
   private readonly pullStallTimeoutMs: number;
   private readonly workdirs = new WorkdirPreparer();
+  private readonly network: string;
+  private readonly diskLimitMb: number | undefined;
+  /** The sandbox network, made once per provider (a failed attempt is tried again by the next sandbox). */
+  private networkReady: Promise<void> | undefined;
 
   constructor(options: DockerSandboxProviderOptions = {}) {
     this.docker = options.docker ?? new Docker();
     this.pullStallTimeoutMs = options.pullStallTimeoutMs ?? 15_000;
+    this.network = options.network ?? "bridge";
+    this.diskLimitMb = options.diskLimitMb;
+  }
+
+  /** Makes the sandbox network if it is missing (otherwise the first networked sandbox does). */
+  ensureNetwork(): Promise<void> {
+    if (this.network === "bridge") return Promise.resolve();
+    this.networkReady ??= ensureSandboxNetwork(this.docker, this.network).catch((err: unknown) => {
+      this.networkReady = undefined;
+      throw err;
+    });
+    return this.networkReady;
   }
 
   async create(spec: SandboxSpec): Promise<Sandbox> {
@@ -68,8 +92,11 @@ export class DockerSandboxProvider implements SandboxProvider {
     spec: SandboxSpec,
     retry = { pulled: false, replaced: false },
   ): Promise<Docker.Container> {
+    if (spec.network === "bridge") await this.ensureNetwork();
     try {
-      return await this.docker.createContainer(containerOptions(spec));
+      return await this.docker.createContainer(
+        containerOptions(spec, { network: this.network, diskLimitMb: this.diskLimitMb }),
+      );
     } catch (err) {
       const status = dockerStatusOf(err);
       if (status === 404 && !retry.pulled) {
@@ -182,8 +209,12 @@ export class DockerSandboxProvider implements SandboxProvider {
   }
 }
 
-function containerOptions(spec: SandboxSpec): Docker.ContainerCreateOptions {
+function containerOptions(
+  spec: SandboxSpec,
+  host: { network: string; diskLimitMb: number | undefined },
+): Docker.ContainerCreateOptions {
   const memoryBytes = spec.resources.memoryMb * 1024 * 1024;
+  const networked = spec.network === "bridge";
   return {
     name: containerName(spec.runId),
     Image: spec.image,
@@ -206,7 +237,12 @@ function containerOptions(spec: SandboxSpec): Docker.ContainerCreateOptions {
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(spec.resources.cpus * 1e9),
-      NetworkMode: spec.network,
+      NetworkMode: networked ? host.network : "none",
+      // No IPv6 at all: the sandbox network has none, and a link-local address would still reach the bridge.
+      ...(networked && {
+        Sysctls: { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.disable_ipv6": "1" },
+      }),
+      ...(host.diskLimitMb !== undefined && { StorageOpt: { size: `${host.diskLimitMb}M` } }),
       // The main shell's output is read through the worker's attachment; exec output never goes to the log.
       LogConfig: { Type: "none", Config: {} },
     },

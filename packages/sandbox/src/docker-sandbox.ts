@@ -1,9 +1,11 @@
 import { posix } from "node:path";
 import type Docker from "dockerode";
+import { pack } from "tar-stream";
 import { listArchiveFiles, readFirstEntry, statPath } from "./docker-archive.ts";
 import { dockerStatusOf, toSandboxError } from "./docker-errors.ts";
 import { execInContainer, KILLED_EXIT_CODE, type ExecOutcome } from "./docker-exec.ts";
-import { PRISTINE_BEFORE, type MainShell } from "./docker-main-shell.ts";
+import { MAX_SCRIPT_FILES_BYTES, PRISTINE_BEFORE, type MainShell } from "./docker-main-shell.ts";
+import { SANDBOX_GID, SANDBOX_UID } from "./workdir.ts";
 import { SandboxError, type ExecOptions, type ExecResult, type Sandbox } from "./port.ts";
 
 /** Paths reach the shell as environment variables, never spliced into the command. */
@@ -11,6 +13,16 @@ const WRITE_FILE = 'mkdir -p "$OZ_DIR" && cat > "$OZ_FILE"';
 
 /** The memory cgroup's OOM-kill counter: cgroup v2 first, then v1 (both visible inside the container). */
 const READ_OOM_KILLS = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null";
+
+/** Small text files go inside the main shell's script (no extra round trip); anything else as an archive. */
+function fitInScript(files: Record<string, string | Buffer>): boolean {
+  let bytes = 0;
+  for (const content of Object.values(files)) {
+    if (typeof content !== "string") return false;
+    bytes += Buffer.byteLength(content);
+  }
+  return bytes <= MAX_SCRIPT_FILES_BYTES;
+}
 
 /** A running Docker container serving as one run's sandbox; every process in it runs as the sandbox user. */
 export class DockerSandbox implements Sandbox {
@@ -36,9 +48,12 @@ export class DockerSandbox implements Sandbox {
       throw new SandboxError("exec_failed", "the sandbox has stopped: its final command already ran");
     }
     const asMainProcess = options.final === true && options.stdin === undefined && this.main?.status === "waiting";
+    const { files, ...rest } = options;
+    const filesInScript = asMainProcess && files !== undefined && fitInScript(files);
+    if (files && !filesInScript) await this.putFiles(files);
     const { exitCode, killedBy }: ExecOutcome = asMainProcess
-      ? await this.main!.run(command, options)
-      : await execInContainer(this.container, command, options);
+      ? await this.main!.run(command, filesInScript ? options : rest)
+      : await execInContainer(this.container, command, rest);
     const killedUnasked = exitCode === KILLED_EXIT_CODE && killedBy === null;
     const oomKilled = killedUnasked && (asMainProcess ? await this.stoppedByOom() : await this.sawNewOomKill());
     return { exitCode, timedOut: killedBy === "timeout", oomKilled };
@@ -101,6 +116,21 @@ export class DockerSandbox implements Sandbox {
     });
     if (exitCode !== 0) {
       throw new SandboxError("exec_failed", `could not write ${path} in the sandbox: ${errors.trim()}`);
+    }
+  }
+
+  /** One archive through the Engine API: no process in the sandbox, and no size limit on the content. */
+  private async putFiles(files: Record<string, string | Buffer>): Promise<void> {
+    const archive = pack();
+    for (const [path, content] of Object.entries(files)) {
+      const name = this.absolute(path).slice(1);
+      archive.entry({ name, mode: 0o600, uid: SANDBOX_UID, gid: SANDBOX_GID }, content);
+    }
+    archive.finalize();
+    try {
+      await this.container.putArchive(archive as unknown as NodeJS.ReadableStream, { path: "/" });
+    } catch (err) {
+      throw toSandboxError(err, "exec_failed", "could not put the command's files into the sandbox");
     }
   }
 

@@ -38,6 +38,12 @@ export interface ExecOptions {
   onOutput?: (chunk: { stream: "stdout" | "stderr"; text: string }) => void;
   /** Aborting kills the process; the call still resolves, with the killed process's exit code. */
   signal?: AbortSignal;
+  /**
+   * Files (absolute path → content) put into the sandbox before the command starts, owned by the sandbox user and
+   * readable only by it; missing parent directories are created. This is how large inputs (a prompt) reach a
+   * process: an environment variable or argument over 128 KiB makes exec fail ("argument list too long").
+   */
+  files?: Record<string, string | Buffer>;
   /** Data written to the process's stdin, then closed. */
   stdin?: string | Buffer;
   /**

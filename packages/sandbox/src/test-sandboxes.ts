@@ -1,11 +1,26 @@
 import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import { afterEach } from "vitest";
-import { DockerSandboxProvider } from "./docker-provider.ts";
+import { DockerSandboxProvider, type DockerSandboxProviderOptions } from "./docker-provider.ts";
+import { SandboxFirewall } from "./sandbox-firewall.ts";
 import type { Sandbox, SandboxSpec } from "./port.ts";
 
 /** The image sandbox tests run in: OZ_TEST_IMAGE, or the busybox image scripts/build-test-images.sh makes. */
 export const TEST_IMAGE = process.env.OZ_TEST_IMAGE ?? "oz-test/busybox:latest";
+
+/**
+ * The isolated sandbox network tests use (not the production default, so a worker started on this machine with
+ * other settings never changes what tests see), and its firewall: the same rules a worker installs, with the
+ * host's address on Docker's default bridge allow-listed, where tests run their git daemon and fake servers.
+ */
+export const TEST_SANDBOX_NETWORK = "oz-sbx-test";
+export const TEST_ALLOWED_CIDRS = ["172.17.0.1/32"];
+
+export async function installTestFirewall(): Promise<SandboxFirewall> {
+  const firewall = new SandboxFirewall({ bridge: TEST_SANDBOX_NETWORK, allowedCidrs: TEST_ALLOWED_CIDRS });
+  await firewall.install();
+  return firewall;
+}
 
 /** A sandbox for a test: a fresh run id, the test team, the test image; `overrides` win. */
 export function testSandboxSpec(workerId: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
@@ -27,8 +42,11 @@ export function testSandboxSpec(workerId: string, overrides: Partial<SandboxSpec
  * worker id, and is removed after each test, so no test leaves a container behind or sees another file's.
  * `defaults` are the file's own choices (network, resources, image) over {@link testSandboxSpec}'s.
  */
-export function useTestSandboxes(defaults: Partial<SandboxSpec> = {}) {
-  const provider = new DockerSandboxProvider();
+export function useTestSandboxes(
+  defaults: Partial<SandboxSpec> = {},
+  providerOptions: DockerSandboxProviderOptions = {},
+) {
+  const provider = new DockerSandboxProvider(providerOptions);
   const workerId = `test-worker-${randomUUID()}`;
   /** A second worker, for tests about telling workers' sandboxes apart. */
   const otherWorkerId = `${workerId}-other`;

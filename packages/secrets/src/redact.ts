@@ -6,8 +6,10 @@
  *
  * Values shorter than MIN_REDACTED_LENGTH characters are left alone: replacing every `1` or `ab` in the output
  * would wreck it while protecting nothing (such a value is guessable anyway). A multi-line value is also matched
- * with `\r\n` line endings, as a terminal prints it.
+ * with `\r\n` line endings, as a terminal prints it, and in its encoded forms (encoded-forms.ts: base64, URL, JSON,
+ * hex), which become the same `[REDACTED:<NAME>]`.
  */
+import { encodedForms } from "./encoded-forms.ts";
 
 /** Secret name → value, as loadSecretsForRun returns them. */
 export type SecretValues = Readonly<Record<string, string>>;
@@ -23,7 +25,9 @@ interface Needle {
 function needlesOf(secrets: SecretValues): Needle[] {
   const byText = new Map<string, string>();
   for (const [name, value] of Object.entries(secrets)) {
+    if (value.length < MIN_REDACTED_LENGTH) continue;
     const variants = value.includes("\n") ? [value, value.replace(/\r?\n/g, "\r\n")] : [value];
+    variants.push(...encodedForms(value));
     for (const text of variants) {
       if (text.length >= MIN_REDACTED_LENGTH && !byText.has(text)) byText.set(text, `[REDACTED:${name}]`);
     }

@@ -12,6 +12,7 @@ import {
 } from "@oz/contract";
 import type { AppDeps } from "../deps.ts";
 import { principalOf, requireHuman } from "../http/auth.ts";
+import { assertWithinSandboxMaxima, requestedResources } from "./sandbox-maxima.ts";
 import {
   createEnvironment,
   deleteEnvironment,
@@ -27,7 +28,7 @@ const WHO_MAY_EDIT =
 const requireEditor = (request: FastifyRequest) => requireHuman(request, "create, change or delete environments");
 
 /** `GET /agent/environments` (contract §2.2) plus our create / get / update / delete. */
-export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db }) => {
+export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, sandboxMaxima }) => {
   app.get(
     "/agent/environments",
     {
@@ -55,7 +56,11 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
         response: { 200: CloudEnvironment, 400: Problem, 401: Problem, 403: Problem },
       },
     },
-    async (request) => createEnvironment(db, requireEditor(request), request.body),
+    async (request) => {
+      const editor = requireEditor(request);
+      assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+      return createEnvironment(db, editor, request.body);
+    },
   );
 
   app.get(
@@ -81,12 +86,16 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
       response: { 200: CloudEnvironment, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
     },
   };
-  app.put("/agent/environments/:uid", update, async (request) =>
-    updateEnvironment(db, requireEditor(request), request.params.uid, request.body),
-  );
-  app.patch("/agent/environments/:uid", update, async (request) =>
-    updateEnvironment(db, requireEditor(request), request.params.uid, request.body),
-  );
+  app.put("/agent/environments/:uid", update, async (request) => {
+    const editor = requireEditor(request);
+    assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+    return updateEnvironment(db, editor, request.params.uid, request.body);
+  });
+  app.patch("/agent/environments/:uid", update, async (request) => {
+    const editor = requireEditor(request);
+    assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+    return updateEnvironment(db, editor, request.params.uid, request.body);
+  });
 
   app.delete(
     "/agent/environments/:uid",

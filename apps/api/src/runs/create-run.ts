@@ -1,6 +1,7 @@
 import type { Principal } from "@oz/auth";
 import type { AgentRunParams, AgentRunResponse, RunSourceType, RunState } from "@oz/contract";
 import { newUuid, type Db } from "@oz/db";
+import { teamAtCapacity } from "@oz/runs";
 import { ApiError, invalid, notFound } from "@oz/errors";
 import { ModelCatalogue } from "@oz/llm";
 import { allInOrder } from "./all-in-order.ts";
@@ -8,6 +9,8 @@ import { collectAttachments } from "./attachments.ts";
 import type { InsertRun } from "./insert-run.ts";
 import { resolveParentRun } from "./parent-run.ts";
 import { assertModelAvailable, resolveRunConfig } from "./resolve-config.ts";
+import { assertWithinSandboxMaxima, type SandboxMaxima } from "../environments/sandbox-maxima.ts";
+import { assertPromptSize } from "./prompt-size.ts";
 import { resolveParties } from "./resolve-parties.ts";
 import { runTitle } from "./run-title.ts";
 import { isRunVisibleTo } from "./visibility.ts";
@@ -23,6 +26,12 @@ export interface CreateRunDeps {
   maxOrchestrationDepth: number;
   /** The built-in harness's models: a run of it naming another model, or when there are none, is refused. */
   models?: ModelCatalogue;
+  /** OZ_MAX_PROMPT_BYTES (default 256 KiB). */
+  maxPromptBytes?: number;
+  /** OZ_TEAM_MAX_CONCURRENT_RUNS: the answer says `at_capacity` when the team's runs fill it (0/absent: not said). */
+  teamMaxConcurrentRuns?: number;
+  /** OZ_SANDBOX_MAX_*: a run whose environment is larger is refused. */
+  sandboxMaxima?: SandboxMaxima;
 }
 
 /** The outcome of accepting a run: the answer for the caller and what the queue needs to dispatch it. */
@@ -51,6 +60,7 @@ export interface CreateRunRequest {
 export async function createRun(deps: CreateRunDeps, request: CreateRunRequest): Promise<AcceptedRun> {
   const { db } = deps;
   const { principal, params } = request;
+  assertPromptSize(params.prompt, deps.maxPromptBytes);
   const attachments = collectAttachments(params);
 
   const [parties, parent] = await allInOrder([
@@ -65,10 +75,18 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
   if (!prompt.trim() && !config.skill_spec && !params.conversation_id) {
     throw invalid("prompt is required unless a skill is specified");
   }
-  if (config.environment_id) await assertEnvironmentInTeam(db, principal.teamId, config.environment_id);
+  if (config.environment_id) {
+    const environment = await assertEnvironmentInTeam(db, principal.teamId, config.environment_id);
+    // Saved under larger maxima: refused rather than silently shrunk.
+    assertWithinSandboxMaxima(environment, deps.sandboxMaxima, "environment.resources");
+  }
   await assertWorkerHostOfTeam(db, principal.teamId, config.worker_host);
 
   const runId = newUuid();
+  const limit = deps.teamMaxConcurrentRuns ?? 0;
+  // Asked alongside the INSERT, so it costs no extra wait.
+  const atCapacity = limit > 0 ? teamAtCapacity(db, principal.teamId, limit) : undefined;
+  atCapacity?.catch(() => {});
   const inserted = await deps.insertRun({
     id: runId,
     teamId: principal.teamId,
@@ -89,7 +107,12 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
   });
   if (!inserted && request.idempotencyKey) return runForIdempotencyKey(db, principal, request.idempotencyKey);
   return {
-    response: { run_id: runId, task_id: runId, state: "QUEUED" },
+    response: {
+      run_id: runId,
+      task_id: runId,
+      state: "QUEUED",
+      ...(atCapacity && { at_capacity: await atCapacity.catch(() => false) }),
+    },
     run: { id: runId, workerHost: config.worker_host ?? null },
     created: true,
   };
@@ -99,9 +122,10 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
 async function assertEnvironmentInTeam(db: Db, teamId: string, environmentId: string) {
   const found = await db.environment.findFirst({
     where: { id: environmentId, teamId, deletedAt: null },
-    select: { id: true },
+    select: { id: true, cpus: true, memoryMb: true, pidsLimit: true },
   });
   if (!found) throw notFound("environment", environmentId);
+  return found;
 }
 
 /** A retried request with an Idempotency-Key already used in this team: answer with that run. */

@@ -41,7 +41,7 @@ export async function listSkills(
   const found = await Promise.all(
     repos.map(async (entry) => ({
       entry,
-      skills: await deps.discovery.skillsOf(entry.key, locationOf(entry, deps.githubUrl, token), {
+      skills: await deps.discovery.skillsOf(principal.teamId, entry.key, locationOf(entry, deps.githubUrl, token), {
         refresh: query.refresh,
       }),
     })),

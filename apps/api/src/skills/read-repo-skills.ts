@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { pinGitRemote, type EgressPolicy } from "@oz/egress";
 import { isDiscoverableSkillPath, parseSkillFile, type SkillFile } from "@oz/skills";
 
 const run = promisify(execFile);
@@ -31,13 +32,32 @@ const MAX_SKILL_FILE_BYTES = 256 * 1024;
  * fetches trees but no file contents (`--filter=blob:none`, where the server supports it), then only the
  * SKILL.md blobs it lists. Works with any git URL (GitHub, GitLab, Gitea, a local `git daemon`).
  */
-export async function readRepoSkills(location: RepoLocation, timeoutMs: number): Promise<RepoSkillFile[]> {
+export async function readRepoSkills(
+  location: RepoLocation,
+  timeoutMs: number,
+  egress: EgressPolicy,
+): Promise<RepoSkillFile[]> {
+  // Checked and pinned before git runs: only http(s) and git:// to an allowed address, the one resolved here.
+  const remote = await pinGitRemote(location.url, egress).catch((err: unknown) => {
+    const message = (err as Error).message;
+    throw new Error(location.secret ? message.replaceAll(location.secret, "[REDACTED]") : message);
+  });
+  const pinned = remote.config.flatMap((setting) => ["-c", setting]);
   const dir = await mkdtemp(join(tmpdir(), "oz-skills-"));
   const git = (args: string[], cwd?: string) =>
     // Network transports only: an environment's URL must not make the API read its own disk (file://, paths).
     run(
       "git",
-      ["-c", "credential.helper=", "-c", "protocol.file.allow=never", "-c", "protocol.ext.allow=never", ...args],
+      [
+        "-c",
+        "credential.helper=",
+        "-c",
+        "protocol.file.allow=never",
+        "-c",
+        "protocol.ext.allow=never",
+        ...pinned,
+        ...args,
+      ],
       {
         cwd,
         timeout: timeoutMs,
@@ -49,18 +69,7 @@ export async function readRepoSkills(location: RepoLocation, timeoutMs: number):
   try {
     const branch = location.branch ? ["--branch", location.branch] : [];
     await git(
-      [
-        "clone",
-        "--quiet",
-        "--depth",
-        "1",
-        "--no-checkout",
-        "--filter=blob:none",
-        ...branch,
-        "--",
-        location.url,
-        "repo",
-      ],
+      ["clone", "--quiet", "--depth", "1", "--no-checkout", "--filter=blob:none", ...branch, "--", remote.url, "repo"],
       dir,
     );
     const checkout = join(dir, "repo");

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { AgentListResponse, ListAgentSkillsQuery, Problem } from "@oz/contract";
 import type { AppDeps } from "../deps.ts";
+import { EgressPolicy } from "@oz/egress";
 import { principalOf } from "../http/auth.ts";
 import { listSkills } from "./list-skills.ts";
 import { SkillDiscovery } from "./skill-discovery.ts";
@@ -9,7 +10,10 @@ const DEFAULT_GITHUB_URL = "https://github.com";
 
 /** `GET /agent` (contract §2.1): the skills found in the repositories of the team's environments. */
 export const skillRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const discovery = new SkillDiscovery(deps.skillDiscovery);
+  const discovery = new SkillDiscovery({
+    egress: new EgressPolicy(deps.allowedCidrs ?? []),
+    ...deps.skillDiscovery,
+  });
   app.get(
     "/agent",
     {

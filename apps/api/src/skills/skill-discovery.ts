@@ -1,3 +1,4 @@
+import { EgressPolicy } from "@oz/egress";
 import { readRepoSkills, type RepoLocation, type RepoSkillFile } from "./read-repo-skills.ts";
 
 export interface SkillDiscoveryOptions {
@@ -5,6 +6,8 @@ export interface SkillDiscoveryOptions {
   ttlMs?: number;
   /** Bound on one repository read (default 60 s). */
   readTimeoutMs?: number;
+  /** Where repositories may be read from (private addresses only when allow-listed); default: nothing private. */
+  egress?: EgressPolicy;
 }
 
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -21,24 +24,37 @@ interface Entry {
 /**
  * The discovery cache of `GET /agent` (contract §2.1): each repository's skill files, read once and kept in this
  * process's memory for a while. Concurrent requests for one repository share one read; `refresh` reads again.
+ * Entries are per team: what one team's credentials fetched (or a repository only it can reach) is never served
+ * to another team that names the same URL.
  */
 export class SkillDiscovery {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
   readonly #readTimeoutMs: number;
+  readonly #egress: EgressPolicy;
 
   constructor(options: SkillDiscoveryOptions = {}) {
     this.#ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.#readTimeoutMs = options.readTimeoutMs ?? 60_000;
+    this.#egress = options.egress ?? new EgressPolicy();
   }
 
-  /** `key` names the repository and branch without credentials (the cache key); `location` says how to fetch it. */
-  skillsOf(key: string, location: RepoLocation, options: { refresh: boolean }): Promise<RepoSkills> {
+  /**
+   * `repoKey` names the repository and branch without credentials; with `teamId` it is the cache key. `location`
+   * says how to fetch it.
+   */
+  skillsOf(
+    teamId: string,
+    repoKey: string,
+    location: RepoLocation,
+    options: { refresh: boolean },
+  ): Promise<RepoSkills> {
+    const key = `${teamId}\0${repoKey}`;
     const cached = this.#entries.get(key);
     if (cached && !options.refresh && cached.expiresAt > Date.now()) return cached.skills;
     const entry: Entry = {
       expiresAt: Date.now() + this.#ttlMs,
-      skills: readRepoSkills(location, this.#readTimeoutMs).then(
+      skills: readRepoSkills(location, this.#readTimeoutMs, this.#egress).then(
         (files) => ({ files }),
         (err: unknown) => {
           entry.expiresAt = Math.min(entry.expiresAt, Date.now() + FAILURE_TTL_MS);

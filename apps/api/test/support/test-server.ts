@@ -93,6 +93,8 @@ export async function startTestServer(
     agentLimit: 3,
     maxOrchestrationDepth: 5,
     models: options.models ?? TEST_MODELS,
+    // The tests' git daemon listens on the host's address on Docker's default bridge, a private one.
+    allowedCidrs: ["172.17.0.1/32"],
     ...secretAndArtifactDeps(masterKey, blobDir, "http://oz.test"),
     ...overrides,
   };

@@ -32,8 +32,10 @@ export async function startTestPlatform(
     models?: ModelCatalogue;
     /** Runs the API's own sweeper at this interval. */
     sweepIntervalMs?: number;
-    /** Dependencies of the API to replace (e.g. its download-link signer). */
+    /** Dependencies of the API to replace (its download-link signer, limits, allow-list). */
     serverOverrides?: Partial<AppDeps>;
+    /** The workers' sandbox network (e.g. the isolated test network); default Docker's `bridge`. */
+    sandboxNetwork?: string;
   } = {},
 ): Promise<TestPlatform> {
   const server = await startTestServer(options.serverOverrides ?? {}, options);
@@ -47,6 +49,7 @@ export async function startTestPlatform(
         masterKey: server.masterKey,
         ...(options.redisUrl && { redisUrl: options.redisUrl }),
         ...(options.models && { models: options.models }),
+        ...(options.sandboxNetwork && { sandboxNetwork: options.sandboxNetwork }),
       },
     );
     workers.push(worker);

@@ -18,6 +18,10 @@ function programEnv(env: Record<string, string>): Record<string, string | undefi
     PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
     OZ_LOG_LEVEL: "warn",
     OZ_MIGRATE_ON_START: "false",
+    // The worker installs its sandbox firewall: on the tests' own network, with the tests' allow-list
+    // (@oz/sandbox/testing), never changing what the production default network allows on this machine.
+    OZ_SANDBOX_NETWORK: "oz-sbx-test",
+    OZ_SANDBOX_ALLOWED_CIDRS: "172.17.0.1/32",
     ...env,
   };
 }

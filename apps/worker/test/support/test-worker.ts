@@ -34,6 +34,8 @@ export function testWorkerSettings(overrides: Partial<WorkerSettings> = {}): Wor
     artifactMaxBytes: 1024 * 1024,
     githubUrl: "http://127.0.0.1:1",
     toolLoopLimits: {},
+    // Where the tests' git daemon and fake servers listen (the host on Docker's default bridge), a private address.
+    allowedCidrs: ["172.17.0.1/32"],
     ...overrides,
   };
 }
@@ -56,6 +58,8 @@ export interface TestWorkerOptions {
   redisUrl?: string;
   /** The built-in harness's models (e.g. a fake LLM server's); default: none. */
   models?: ModelCatalogue;
+  /** The Docker network of sandboxes with network (e.g. the isolated test network); default Docker's `bridge`. */
+  sandboxNetwork?: string;
 }
 
 export async function startTestWorker(
@@ -72,7 +76,7 @@ export async function startTestWorker(
   const deps: WorkerDeps = {
     db,
     events: new RunEventLog(db, publisher),
-    sandboxes: new DockerSandboxProvider(),
+    sandboxes: new DockerSandboxProvider(options.sandboxNetwork ? { network: options.sandboxNetwork } : {}),
     blobs: options.blobs ?? new LocalDirBlobStore(ownBlobDir!),
     secretBox: createSecretBox(options.masterKey ?? TEST_MASTER_KEY),
     settings,

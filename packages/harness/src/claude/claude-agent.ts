@@ -38,7 +38,7 @@ export const claudeAgent: CliAgent = {
       words.push("--mcp-config", path, "--strict-mcp-config");
     }
     return {
-      command: `exec ${shellCommand(words)} -- "$OZ_PROMPT"`,
+      command: `exec ${shellCommand(words)} < "$OZ_PROMPT_FILE"`,
       files,
       env: {
         // Allows bypassPermissions even when an image runs its processes as root.

@@ -35,7 +35,7 @@ export interface InvocationInput {
 }
 
 export interface CliInvocation {
-  /** The shell command that runs the CLI; the prompt is in `$OZ_PROMPT`. */
+  /** The shell command that runs the CLI; the prompt is in the file `$OZ_PROMPT_FILE` (give it as stdin). */
   command: string;
   /** Files to write before it starts, by absolute path. */
   files: Record<string, string>;

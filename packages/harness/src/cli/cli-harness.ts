@@ -10,6 +10,7 @@ import { createLineSplitter } from "./line-splitter.ts";
 import { prepareCliSandbox } from "./prepare-sandbox.ts";
 import { cliOutcome, requestUsage } from "./cli-outcome.ts";
 import { jsonLine } from "./stream-parser.ts";
+import { PROMPT_FILE_VARIABLE, promptFile } from "../prompt-file.ts";
 
 /** How much of the CLI's stderr a failure message quotes. */
 const STDERR_TAIL = 1_500;
@@ -62,6 +63,8 @@ export async function runCliAgent(
     mcpServers,
   });
   for (const [path, content] of Object.entries(invocation.files)) await ctx.sandbox.writeFile(path, content);
+  // The prompt goes as a file on the CLI's stdin: as an argument, one over 128 KiB would not start the process.
+  const prompt = promptFile(ctx.run.prompt);
 
   const notes: NewRunEvent[] = [];
   if (secret.name === undefined) {
@@ -109,9 +112,10 @@ export async function runCliAgent(
       env: {
         ...ctx.env,
         ...invocation.env,
-        OZ_PROMPT: ctx.run.prompt,
+        [PROMPT_FILE_VARIABLE]: prompt.path,
         ...(key !== undefined && { [agent.keyVariable]: key }),
       },
+      files: prompt.files,
       signal: stop.signal,
       final: true, // the sandbox is only read (artifacts) after the agent: it may run as the main process
       onOutput: ({ stream, text }) => {

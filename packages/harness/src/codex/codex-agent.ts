@@ -26,7 +26,7 @@ export const codexAgent: CliAgent = {
     words.push("--dangerously-bypass-approvals-and-sandbox");
     if (config.harness?.model_id) words.push(`--model=${config.harness.model_id}`);
     return {
-      command: `exec ${shellCommand(words)} -- "$OZ_PROMPT"`,
+      command: `exec ${shellCommand(words)} - < "$OZ_PROMPT_FILE"`,
       files: {
         [`${configDir}/config.toml`]: codexConfigToml({
           baseUrl: environment.OPENAI_BASE_URL,

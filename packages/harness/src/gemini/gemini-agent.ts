@@ -5,7 +5,7 @@ import { shellCommand } from "../cli/shell-command.ts";
 import { GeminiStreamParser } from "./gemini-stream.ts";
 
 /**
- * Gemini CLI (npm `@google/gemini-cli`): `gemini --output-format stream-json --prompt=…`, one JSON event per
+ * Gemini CLI (npm `@google/gemini-cli`): `gemini --output-format stream-json` with the prompt on stdin, one JSON event per
  * line. Its key goes in GEMINI_API_KEY; GOOGLE_GEMINI_BASE_URL in the run's environment is honoured by the CLI
  * itself. Its settings (API-key auth, MCP servers, no usage statistics) and the run's instructions (a
  * GEMINI.md, its "global memory") live in a GEMINI_CLI_HOME of its own.
@@ -33,7 +33,7 @@ export const geminiAgent: CliAgent = {
     if (config.harness?.model_id) words.push(`--model=${config.harness.model_id}`);
     return {
       // `--prompt=…`: a prompt that starts with a dash stays the prompt.
-      command: `exec ${shellCommand(words)} --prompt="$OZ_PROMPT"`,
+      command: `exec ${shellCommand(words)} < "$OZ_PROMPT_FILE"`,
       files,
       env: { GEMINI_CLI_HOME: configDir, GEMINI_CLI_NO_RELAUNCH: "true" },
     };

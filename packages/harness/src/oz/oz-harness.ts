@@ -31,6 +31,7 @@ export const ozHarness: Harness = {
         signal: ctx.signal,
         startTimeoutMs: limits.mcpStartTimeoutMs,
         toolTimeoutMs: limits.maxToolTimeoutMs,
+        ...(ctx.egress && { egress: ctx.egress }),
       });
     } catch (err) {
       if (err instanceof McpServerStartError) {

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "@oz/contract";
+import { createGuardedFetch, EgressRefusedError, type EgressPolicy } from "@oz/egress";
 import type { Sandbox } from "@oz/sandbox";
 import { ToolError, type AgentTool } from "../agent-tool.ts";
 import { capText } from "../capped-text.ts";
@@ -27,6 +28,11 @@ export interface McpServersContext {
   signal: AbortSignal;
   startTimeoutMs: number;
   toolTimeoutMs: number;
+  /**
+   * Where url servers may be (the worker connects to them): private, loopback and link-local addresses are
+   * refused unless allow-listed. Absent: the run has no network, and url servers are refused.
+   */
+  egress?: EgressPolicy;
 }
 
 export interface ConnectedMcpServers {
@@ -88,7 +94,10 @@ async function connectServer(name: string, config: McpServerConfig, ctx: McpServ
       throw new McpServerStartError(name, stderr ? `${reason}: ${stderr}` : reason);
     }
   } else if (config.url !== undefined) {
-    await connectOverHttp(name, client, config.url, config.headers ?? {}, options);
+    if (!ctx.egress) {
+      throw new McpServerStartError(name, "the environment has no network (network: none), so url servers are off");
+    }
+    await connectOverHttp(name, client, config.url, config.headers ?? {}, { ...options, egress: ctx.egress });
   } else {
     throw new McpServerStartError(
       name,
@@ -108,7 +117,7 @@ async function connectOverHttp(
   client: Client,
   url: string,
   headers: Record<string, string>,
-  options: { signal: AbortSignal; timeout: number },
+  options: { signal: AbortSignal; timeout: number; egress: EgressPolicy },
 ) {
   let endpoint: URL;
   try {
@@ -116,9 +125,11 @@ async function connectOverHttp(
   } catch {
     throw new McpServerStartError(name, `"${url}" is not a URL`);
   }
+  // Every request (the SDK's and the SSE stream's) connects only to an address the policy allows.
+  const fetch = createGuardedFetch(options.egress);
   const attempts: [string, () => Transport][] = [
-    ["Streamable HTTP", () => new StreamableHTTPClientTransport(endpoint, { requestInit: { headers } })],
-    ["SSE", () => new SSEClientTransport(endpoint, { requestInit: { headers } })],
+    ["Streamable HTTP", () => new StreamableHTTPClientTransport(endpoint, { requestInit: { headers }, fetch })],
+    ["SSE", () => new SSEClientTransport(endpoint, { requestInit: { headers }, fetch })],
   ];
   const failures: string[] = [];
   for (const [kind, transport] of attempts) {
@@ -128,13 +139,35 @@ async function connectOverHttp(
     } catch (err) {
       await client.close().catch(() => undefined);
       if (options.signal.aborted) throw err;
-      failures.push(`${kind}: ${(err as Error).message}`);
+      const refused = egressRefusal(err);
+      if (refused) throw new McpServerStartError(name, refused.message);
+      failures.push(`${kind}: ${failureReason(err)}`);
     }
   }
   throw new McpServerStartError(
     name,
     `could not connect to ${endpoint.origin}${endpoint.pathname} (${failures.join("; ")})`,
   );
+}
+
+function egressRefusal(err: unknown): EgressRefusedError | undefined {
+  for (let e = err; e instanceof Error; e = e.cause) if (e instanceof EgressRefusedError) return e;
+  return undefined;
+}
+
+/**
+ * Why a connection failed, without anything the server sent: its body would land in the run's status message,
+ * turning a url server into a way to read any address the worker can reach. The HTTP status, or the network
+ * error's code, is enough to act on.
+ */
+function failureReason(err: unknown): string {
+  const status = (err as { code?: unknown }).code;
+  if (typeof status === "number" && status > 0) return `HTTP ${status}`;
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return err instanceof Error ? err.name : "unknown error";
 }
 
 async function listTools(client: Client, options: { signal: AbortSignal; timeout: number }): Promise<Tool[]> {

@@ -1,4 +1,5 @@
 import type { AmbientAgentConfig, NewRunEvent, RunEventPayload, RunEventType } from "@oz/contract";
+import { EgressPolicy } from "@oz/egress";
 import { createOutputBuffer } from "@oz/events";
 import { ModelCatalogue, ModelEntry } from "@oz/llm";
 import type { Sandbox } from "@oz/sandbox";
@@ -60,6 +61,8 @@ export function testRun(options: TestRunOptions): TestRun {
     signal: controller.signal,
     redact: (text) => redactSecrets(text, secrets),
     models: new ModelCatalogue([entry], entry.id),
+    // The tests' url servers listen on this machine's loopback, allow-listed as an operator would.
+    egress: new EgressPolicy(["127.0.0.1/32"]),
     resolveSecret: async (name) => {
       const value = secrets[name];
       if (value === undefined) throw new Error(`secret ${name} does not exist`);
