@@ -51,7 +51,7 @@ describe("members in the browser", () => {
     await screenshot(member, "accounts-05-accept-invite");
     await member.getByRole("button", { name: "Join acme" }).click();
     await member.waitForURL(`${server.origin}/runs`);
-    await member.getByText("Newbie").waitFor();
+    await member.getByText("Newbie", { exact: true }).waitFor();
 
     // A member sees the team but not the admin's controls.
     await membersTab(member);
