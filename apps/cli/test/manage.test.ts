@@ -33,7 +33,8 @@ const models = loadModelCatalogue({
 
 beforeAll(async () => {
   [server, git] = await Promise.all([
-    startTestServer({ models, githubUrl: "http://127.0.0.1:1" }),
+    // The git daemon listens on loopback, which an operator has to allow-list (as for an internal git server).
+    startTestServer({ models, githubUrl: "http://127.0.0.1:1", allowedCidrs: ["127.0.0.1/32"] }),
     startGitDaemon("127.0.0.1"),
   ]);
   oz = await OzCli.create(server.baseUrl, server.team.apiKey);
