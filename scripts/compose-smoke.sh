@@ -42,8 +42,11 @@ DOCKER_BUILDKIT=0 docker build -q --build-arg "NODE_IMAGE=${OZ_NODE_IMAGE:-node:
 log "built in $((SECONDS - started))s: $(docker image inspect -f '{{.Size}}' "$OZ_IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
 
 # Settings as an operator's .env would hold them.
-OZ_PORT="${OZ_PORT:-$(node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')}"
-export OZ_PORT
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# Free ports: this host may run its own PostgreSQL and Redis on 5432 / 6379 (the worker reaches the stack's on
+# the ports they publish on 127.0.0.1, since it runs on the host network).
+OZ_PORT="${OZ_PORT:-$(free_port)}" OZ_POSTGRES_PORT="${OZ_POSTGRES_PORT:-$(free_port)}" OZ_REDIS_PORT="${OZ_REDIS_PORT:-$(free_port)}"
+export OZ_PORT OZ_POSTGRES_PORT OZ_REDIS_PORT
 export OZ_MASTER_KEY="$(openssl rand -base64 32)"
 export OZ_BOOTSTRAP_ADMIN_EMAIL=smoke@example.com OZ_BOOTSTRAP_ADMIN_PASSWORD="$(openssl rand -hex 12)"
 export OZ_BOOTSTRAP_API_KEY="wk-smoke-$(openssl rand -hex 12)"
