@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AgentRunParams, AgentRunResponse, Problem, RunsPage } from "@oz/contract";
 import { operationIdOf } from "../src/http/openapi-document.ts";
 import { startTestServer, type TestServer } from "./support/test-server.ts";
 
@@ -10,13 +11,22 @@ afterAll(async () => {
   await server.close();
 });
 
-type Operation = { operationId?: string; responses: Record<string, { description: string; content?: object }> };
+type Examples = Record<string, { value?: unknown; $ref?: string }>;
+type MediaType = { examples?: Examples };
+type Operation = {
+  operationId?: string;
+  requestBody?: { content: Record<string, MediaType> };
+  responses: Record<string, { description: string; content?: Record<string, MediaType> }>;
+};
+type Document = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { examples: Record<string, { value: unknown }> };
+};
+const openApiDocument = async () => (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as Document;
 
 describe("the OpenAPI document, for people and client generators", () => {
   it("names every operation once, describes every response in words, and declares errors as problem+json", async () => {
-    const doc = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, Operation>>;
-    };
+    const doc = await openApiDocument();
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({ label: `${method.toUpperCase()} ${path}`, op })),
     );
@@ -33,6 +43,51 @@ describe("the OpenAPI document, for people and client generators", () => {
       }
     }
     expect(doc.paths["/api/v1/agent/runs/{runId}/log"]?.get?.operationId).toBe("getRunLog");
+  });
+
+  it("shows a command run, a list page and every error as examples that are what the server really accepts and sends", async () => {
+    const doc = await openApiDocument();
+    const create = doc.paths["/api/v1/agent/runs"]!.post!;
+    const [request] = Object.values(create.requestBody!.content["application/json"]!.examples!);
+    const parsedRequest = AgentRunParams.parse(request!.value);
+    expect(parsedRequest.config?.harness).toMatchObject({ type: "command" });
+    AgentRunResponse.parse(Object.values(create.responses["200"]!.content!["application/json"]!.examples!)[0]!.value);
+    const list = doc.paths["/api/v1/agent/runs"]!.get!;
+    const page = RunsPage.parse(
+      Object.values(list.responses["200"]!.content!["application/json"]!.examples!)[0]!.value,
+    );
+    expect(page.runs.length).toBeGreaterThan(0);
+
+    // The request example works as it stands.
+    const res = await fetch(`${server.baseUrl}/agent/runs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.team.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify(request!.value),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(AgentRunResponse.parse(await res.json()).state).toBe("QUEUED");
+
+    // Every documented error status shows the problem of each code answered with it, as the server sends it.
+    const shown = (examples: Examples) =>
+      Object.fromEntries(
+        Object.entries(examples).map(([code, { $ref }]) => [
+          code,
+          Problem.parse(doc.components.examples[$ref!.replace("#/components/examples/", "")]!.value),
+        ]),
+      );
+    const notFound = shown(create.responses["404"]!.content!["application/problem+json"]!.examples!);
+    expect(Object.keys(notFound)).toEqual(["resource_not_found"]);
+    const missing = await fetch(`${server.baseUrl}/agent/runs/00000000-0000-4000-8000-000000000000`, {
+      headers: { authorization: `Bearer ${server.team.apiKey}` },
+    });
+    const real = Problem.parse(await missing.json());
+    expect(notFound.resource_not_found).toMatchObject({ type: real.type, title: real.title, status: 404 });
+    const invalid = shown(create.responses["400"]!.content!["application/problem+json"]!.examples!);
+    expect(Object.keys(invalid)).toContain("invalid_request");
+    for (const [code, problem] of Object.entries(invalid)) {
+      expect(problem.status).toBe(400);
+      expect(problem.type.endsWith(`/docs/errors/${code}`)).toBe(true);
+    }
   });
 
   it("derives readable names for operations that did not name themselves", () => {

@@ -28,7 +28,8 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => finishOpenApiDocument(jsonSchemaTransformObject(input)),
+    transformObject: (input) =>
+      finishOpenApiDocument(jsonSchemaTransformObject(input), `${publicUrl.replace(/\/$/, "")}/docs/errors`),
   });
   // The docs pages are public, like the document they render.
   await app.register(async (docs) => {
