@@ -31,6 +31,11 @@ describe("the API describes itself", () => {
     const res = await fetch(`${server.origin}/docs`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(await res.text()).toMatch(/swagger-ui/i);
+    const html = await res.text();
+    expect(html).toMatch(/swagger-ui/i);
+    expect(html).toContain("<title>Oz API reference</title>");
+    // The reference alone, without Swagger's top bar.
+    const initializer = await fetch(`${server.origin}/docs/static/swagger-initializer.js`);
+    expect(await initializer.text()).toContain("BaseLayout");
   });
 });

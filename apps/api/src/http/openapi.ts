@@ -19,7 +19,9 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
       info: {
         title: "Oz-compatible cloud-agent API",
         version: "1.0.0",
-        description: "Self-hosted implementation of Warp's Oz cloud-agent API. Errors are RFC 7807 problem documents.",
+        description:
+          "Self-hosted implementation of Warp's Oz cloud-agent API. Errors are RFC 7807 problem documents " +
+          "(each code explained at `/docs/errors/<code>`). [Back to the dashboard](/runs)",
       },
       servers: [{ url: publicUrl.replace(/\/$/, "") }],
       components: {
@@ -36,7 +38,12 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
     docs.addHook("onRoute", (route) => {
       route.config = { ...route.config, auth: "public" };
     });
-    await docs.register(swaggerUi, { routePrefix: "/docs" });
+    // BaseLayout: the reference without Swagger's own top bar (its logo and URL box mean nothing to our users).
+    await docs.register(swaggerUi, {
+      routePrefix: "/docs",
+      uiConfig: { layout: "BaseLayout", deepLinking: true },
+      theme: { title: "Oz API reference" },
+    });
   });
 
   app.get(`${API_PREFIX}/openapi.json`, { config: { auth: "public" }, schema: { hide: true } }, async () =>
