@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../api/test/support/test-server.ts";
-import { launchBrowser, screenshot, signIn } from "./support/browser.ts";
+import { launchBrowser, screenshot, signIn, screenshotOnFailure } from "./support/browser.ts";
 import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
 
 let server: DashboardServer;
@@ -22,9 +22,7 @@ beforeAll(async () => {
   [admin, member] = await Promise.all([newPage(), newPage()]);
   await signIn(admin, server.origin, server.adminEmail, ADMIN_PASSWORD);
 });
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin, `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
-});
+screenshotOnFailure(() => admin);
 afterAll(async () => {
   await browser?.close();
   await server?.close();

@@ -1,13 +1,13 @@
 import { startFakeLlm, type FakeLlm } from "@oz/testing";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { FAKE_PROVIDER_KEY, MODELS } from "../../../packages/harness/src/cli/test-support/cli-run.ts";
 import { dockerBridgeGateway } from "../../../packages/harness/src/cli/test-support/cli-sandboxes.ts";
 import { cliImage } from "../../../packages/harness/src/cli/test-support/harness-images.ts";
 import { writeAndTestSteps } from "../../../packages/harness/src/cli/test-support/scenarios.ts";
 import { startTestWorker, type TestWorker } from "../../worker/test/support/test-worker.ts";
 import { call } from "../../api/test/support/test-server.ts";
-import { launchBrowser, screenshot, signIn } from "./support/browser.ts";
+import { launchBrowser, screenshot, signIn, screenshotOnFailure } from "./support/browser.ts";
 import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
 
 // A Claude Code run (the real CLI in its image, talking to the fake provider) reads like an `oz` run: the
@@ -31,9 +31,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await signIn(page, server.origin, server.adminEmail, ADMIN_PASSWORD);
 });
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(page, `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
-});
+screenshotOnFailure(() => page);
 afterAll(async () => {
   await browser?.close();
   await worker?.close();

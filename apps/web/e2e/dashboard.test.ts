@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { moveRunTo } from "../../api/test/support/run-fixtures.ts";
 import { call } from "../../api/test/support/test-server.ts";
-import { launchBrowser, screenshot } from "./support/browser.ts";
+import { launchBrowser, screenshot, screenshotOnFailure } from "./support/browser.ts";
 import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
 
 let server: DashboardServer;
@@ -15,10 +15,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
 });
-afterEach(async ({ task }) => {
-  // What the browser showed when a test failed, for whoever reads the CI output.
-  if (task.result?.state === "fail") await screenshot(page, `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
-});
+screenshotOnFailure(() => page);
 afterAll(async () => {
   await browser?.close();
   await server?.close();

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiProcess, type ApiProcess } from "./support/api-process.ts";
-import { launchBrowser, screenshot } from "./support/browser.ts";
+import { launchBrowser, screenshot, screenshotOnFailure } from "./support/browser.ts";
 
 let api: ApiProcess;
 let browser: Browser;
@@ -13,9 +13,7 @@ beforeAll(async () => {
   [api, browser] = await Promise.all([startApiProcess(), launchBrowser()]);
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 });
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(page, `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
-});
+screenshotOnFailure(() => page);
 afterAll(async () => {
   await browser?.close();
   await api?.stop();

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestWorker, TEST_IMAGE, type TestWorker } from "../../worker/test/support/test-worker.ts";
 import { call } from "../../api/test/support/test-server.ts";
-import { launchBrowser, screenshot, signIn } from "./support/browser.ts";
+import { launchBrowser, screenshot, signIn, screenshotOnFailure } from "./support/browser.ts";
 import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
 
 let server: DashboardServer;
@@ -32,9 +32,7 @@ beforeAll(async () => {
   page = await context.newPage();
   await signIn(page, server.origin, server.adminEmail, ADMIN_PASSWORD);
 });
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(page, `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
-});
+screenshotOnFailure(() => page);
 afterAll(async () => {
   await browser?.close();
   await worker?.close();

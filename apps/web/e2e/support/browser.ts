@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterEach } from "vitest";
 
 /** Debian's Chromium: test tools never download a browser of their own. */
 const CHROMIUM = process.env.OZ_CHROMIUM ?? "/usr/bin/chromium";
@@ -23,6 +24,19 @@ export const launchBrowser = (): Promise<Browser> => chromium.launch({ executabl
 export async function screenshot(page: Page, name: string) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
+}
+
+/**
+ * After each failing test of the file, a screenshot of what the browser showed (`failed-<test name>.png`), for
+ * whoever reads the CI output. `page` is read when the test ends, so a page made in `beforeAll` is fine.
+ */
+export function screenshotOnFailure(page: () => Page | undefined) {
+  afterEach(async ({ task }) => {
+    const shown = page();
+    if (task.result?.state === "fail" && shown) {
+      await screenshot(shown, `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
+    }
+  });
 }
 
 /** Signs in through the sign-in page, as a person would. */
