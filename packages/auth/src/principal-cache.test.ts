@@ -7,6 +7,7 @@ import {
   type KeyRecord,
   type ListeningPrincipalCache,
 } from "./principal-cache.ts";
+import { PRINCIPAL_LISTENER_APPLICATION_NAME, PRINCIPAL_SYNC_CHANNEL } from "./principal-changes.ts";
 import type { Principal } from "./principal.ts";
 
 const user = (teamId: string, userId: string): Principal => ({
@@ -151,5 +152,60 @@ describe("the cache's LISTEN connection (real Postgres)", () => {
     await sql.query(`UPDATE api_keys SET last_used_at = now() WHERE id = 'k1'`);
     await listening.settle();
     expect(cache.size).toBe(2);
+  });
+
+  /**
+   * A connection that counts as another process's listener, and acknowledges settle requests after `delayMs`.
+   * `close` waits for its acknowledgements to finish sending: the listener may hear one before the peer's own
+   * query has returned.
+   */
+  async function otherListener(delayMs: number | "never") {
+    const peer = new pg.Client({
+      connectionString: database.url,
+      application_name: PRINCIPAL_LISTENER_APPLICATION_NAME,
+    });
+    await peer.connect();
+    const acks: Promise<unknown>[] = [];
+    if (delayMs !== "never") {
+      peer.on("notification", ({ payload }) => {
+        const [replyChannel, token] = (payload ?? "").split(" ");
+        const sent = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() =>
+          peer.query("SELECT pg_notify($1, $2)", [replyChannel, `ack ${token} peer`]),
+        );
+        acks.push(sent);
+      });
+      await peer.query(`LISTEN ${PRINCIPAL_SYNC_CHANNEL}`);
+    }
+    return {
+      async close() {
+        await Promise.all(acks);
+        await peer.end();
+      },
+    };
+  }
+
+  // Postgres hands a notification to each listener in its own time; a busy replica may lag behind this one.
+  it("settles only once every other listener has acknowledged, so a lagging replica cannot serve a revoked key", async () => {
+    const peer = await otherListener(300);
+    try {
+      const started = Date.now();
+      await listening.settle();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("does not wait for ever on a listener that never answers, and keeps trusting its own connection", async () => {
+    const peer = await otherListener("never");
+    try {
+      const started = Date.now();
+      await listening.settle();
+      expect(Date.now() - started).toBeLessThan(4_000);
+      const cache = await cacheTeams();
+      expect(cache.size).toBe(2); // still trusted: it heard its own request
+    } finally {
+      await peer.close();
+    }
   });
 });

@@ -52,8 +52,8 @@ export function registerAuth(app: FastifyInstance, db: Db, principals?: Listenin
     request.reauthenticate = () => authenticate(request);
   });
   if (principals) {
-    // Every replica hears a change at the same moment (Postgres notifies all listeners at commit); waiting
-    // for our own copy means the caller's very next request cannot race ahead of it.
+    // Postgres notifies every replica at commit, but each hears it in its own time; answering only once every
+    // replica has acknowledged means the caller's very next request, to any of them, cannot race ahead of it.
     app.addHook("onSend", async (request) => {
       if (request.routeOptions.config?.changesPrincipals) await principals.settle();
     });
