@@ -4,9 +4,11 @@
 #   oz-test/debian:bookworm — a debootstrap minbase rootfs plus git and ca-certificates (about a minute)
 #   oz-test/debian-node:bookworm — oz-test/debian plus this machine's Node binary ($NODE_BINARY, default the
 #     `node` on PATH), for tests that run Node inside the sandbox (MCP stdio servers, the agent CLIs)
+#   oz-test/debian-curl:bookworm — oz-test/debian plus curl, for tests where a sandbox calls the platform's API
 # All have a non-root user `agent` (uid 1000) and a /workspace it owns, like the images runs use.
 #
-# Usage: scripts/build-test-images.sh [--force] [busybox] [debian] [debian-node]   (no names = busybox, debian)
+# Usage: scripts/build-test-images.sh [--force] [busybox] [debian] [debian-node] [debian-curl]
+#   (no names = busybox, debian)
 # An image that already exists is left alone unless --force is given. Needs a running dockerd, and
 # installs busybox-static / debootstrap with apt-get when they are missing.
 set -euo pipefail
@@ -16,13 +18,13 @@ wanted=()
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
-    busybox | debian | debian-node) wanted+=("$arg") ;;
+    busybox | debian | debian-node | debian-curl) wanted+=("$arg") ;;
     -h | --help)
-      sed -n '2,11p' "$0"
+      sed -n '2,13p' "$0"
       exit 0
       ;;
     *)
-      echo "unknown argument: $arg (expected --force, busybox, debian or debian-node)" >&2
+      echo "unknown argument: $arg (expected --force, busybox, debian, debian-node or debian-curl)" >&2
       exit 2
       ;;
   esac
@@ -33,6 +35,7 @@ BUSYBOX_IMAGE=oz-test/busybox:latest
 DEBIAN_IMAGE=oz-test/debian:bookworm
 DEBIAN_BASE_IMAGE=oz-test/debian-base:bookworm
 NODE_IMAGE=oz-test/debian-node:bookworm
+CURL_IMAGE=oz-test/debian-curl:bookworm
 # The debootstrap rootfs is kept here; delete it to bootstrap afresh (--force rebuilds images from it).
 CACHE_DIR="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/oz-images"
 
@@ -184,6 +187,24 @@ build_debian-node() {
   build_image "$NODE_IMAGE" "$context"
   remove_replaced "$NODE_IMAGE" "$previous"
   log "built $NODE_IMAGE (node $("$node" --version))"
+}
+
+build_debian-curl() {
+  if [ "$force" -eq 0 ] && image_exists "$CURL_IMAGE"; then
+    log "$CURL_IMAGE already present (use --force to rebuild)"
+    return 0
+  fi
+  # --force rebuilds this image, not the Debian one under it.
+  force=0 build_debian
+  local context="$SCRATCH/curl-context"
+  mkdir -p "$context"
+  printf 'FROM %s\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n' \
+    "$DEBIAN_IMAGE" >"$context/Dockerfile"
+  local previous
+  previous="$(image_id "$CURL_IMAGE")"
+  build_image "$CURL_IMAGE" "$context"
+  remove_replaced "$CURL_IMAGE" "$previous"
+  log "built $CURL_IMAGE (curl)"
 }
 
 docker info >/dev/null 2>&1 || {

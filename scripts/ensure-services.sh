@@ -44,7 +44,7 @@ ensure_redis() {
   fi
   echo "ensure-services: starting Redis"
   mkdir -p /var/lib/redis /var/log/redis
-  # Nothing is persisted: Redis holds only the job queue, which Postgres can rebuild (DESIGN.md).
+  # Nothing is persisted: Redis holds only the job queue, which Postgres can rebuild (ARCHITECTURE.md).
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/oz.log
   wait_for Redis 6379

@@ -11,6 +11,9 @@ bash scripts/toolchain.sh
 source scripts/env.sh
 bash scripts/ensure-services.sh
 bash scripts/ensure-docker.sh --engine-only
+# The sandbox image of runs without an environment: pulled, or built offline where no registry answers.
+OZ_DEFAULT_IMAGE="$(bash scripts/ensure-default-image.sh)"
+export OZ_DEFAULT_IMAGE
 pnpm install --frozen-lockfile
 
 pnpm start &

@@ -10,8 +10,12 @@ import { dispatchBench } from "./benchmarks/dispatch.ts";
 import { idleRssBench } from "./benchmarks/idle-rss.ts";
 import { listBench } from "./benchmarks/list.ts";
 import { liveBench } from "./benchmarks/live.ts";
+import { scheduleTickBench } from "./benchmarks/schedule-tick.ts";
+import { scrapeBench } from "./benchmarks/scrape.ts";
 import { throughputBench } from "./benchmarks/throughput.ts";
 import { toolOverheadBench } from "./benchmarks/tool-overhead.ts";
+import { warmDispatchBench } from "./benchmarks/warm-dispatch.ts";
+import { warmThroughputBench } from "./benchmarks/warm-throughput.ts";
 import { workerMemoryBench } from "./benchmarks/worker-memory.ts";
 import type { Benchmark, BenchResult } from "./support/benchmark.ts";
 import { runCleanups } from "./support/cleanup.ts";
@@ -21,12 +25,16 @@ const BENCHMARKS: Benchmark[] = [
   createBench,
   listBench,
   idleRssBench,
+  scrapeBench,
   dispatchBench,
   throughputBench,
+  warmDispatchBench,
+  warmThroughputBench,
   liveBench,
   workerMemoryBench,
   toolOverheadBench,
   cliStartupBench,
+  scheduleTickBench,
 ];
 
 // The local Postgres (never a testcontainer): benchmarks talk to 127.0.0.1 only.

@@ -1,11 +1,14 @@
 import type { FastifyServerOptions } from "fastify";
-import { LocalDirBlobStore, type BlobStore } from "@oz/blobs";
+import type { BlobStore } from "@oz/blobs";
 import type { Db } from "@oz/db";
 import type { RunEventHub, RunEventLog } from "@oz/events";
 import type { ModelCatalogue } from "@oz/llm";
+import type { ApiMetrics } from "@oz/metrics";
 import { createSecretBox, type SecretBox } from "@oz/secrets";
 import { createArtifactUrlSigner, type ArtifactUrlSigner } from "./artifacts/url-signer.ts";
 import type { RunDispatcher } from "./dispatch/run-dispatcher.ts";
+import type { ScheduleFiringDeps } from "./schedules/schedule-firing.ts";
+import type { ScheduleTriggers } from "@oz/queue";
 import type { SignInThrottle } from "./sessions/sign-in-throttle.ts";
 import type { SkillDiscoveryOptions } from "./skills/skill-discovery.ts";
 import type { ApiSweeperDeps } from "./sweeper/api-sweeper.ts";
@@ -41,6 +44,13 @@ export interface AppDeps {
    * with no job, so neither waits for a live worker. Absent: this process does not sweep.
    */
   sweeper?: Omit<ApiSweeperDeps, "onError">;
+  /** The BullMQ job schedulers of scheduled agents (kept in line with Postgres on every change). */
+  scheduleTriggers: ScheduleTriggers;
+  /**
+   * Consume the schedules queue in this process (fire ticks through the create-run path) and reconcile the
+   * job schedulers with Postgres. Absent: this process fires nothing.
+   */
+  scheduleFiring?: Pick<ScheduleFiringDeps, "connection" | "queuePrefix" | "reconcileIntervalMs" | "onTick">;
   /** Paces password guessing per account and per client address (shared by every API process via Redis). */
   signInThrottle: SignInThrottle;
   bodyLimit?: number;
@@ -59,23 +69,34 @@ export interface AppDeps {
   maxPromptBytes?: number;
   /** The largest sandbox an environment may ask for (OZ_SANDBOX_MAX_*); absent = no maxima. */
   sandboxMaxima?: { cpus: number; memoryMb: number; pidsLimit: number };
+  /** The largest warm pool an environment may ask for (OZ_WARM_POOL_MAX_SIZE); absent = no maximum. */
+  warmPoolMaxSize?: number;
   /** Runs of one team in progress at once (OZ_TEAM_MAX_CONCURRENT_RUNS; 0 or absent = no limit). */
   teamMaxConcurrentRuns?: number;
   /** Private destinations skill discovery may read from (OZ_SANDBOX_ALLOWED_CIDRS). */
   allowedCidrs?: readonly string[];
+  /** Federated identity tokens: the longest lifetime a run may ask for, and how often the signing key rotates. */
+  oidc?: { maxTokenSeconds: number; keyRotationMs: number };
+  /** What this process records for Prometheus (src/metrics); default: a registry of its own, without process metrics. */
+  metrics?: ApiMetrics;
+  /**
+   * The bearer token of `GET /metrics` (OZ_METRICS_TOKEN). Absent: no `/metrics` route, and run counts and queue
+   * depths are not read.
+   */
+  metricsToken?: string;
   /** The skill-discovery cache of `GET /agent` (TTL, read timeout). */
   skillDiscovery?: SkillDiscoveryOptions;
 }
 
-/** The secret box, the local blob store and the download-link signer: what secrets and artifacts need. */
+/** The secret box, the blob store and the download-link signer: what secrets and artifacts need. */
 export function secretAndArtifactDeps(
   masterKey: Buffer,
-  blobDir: string,
+  blobs: BlobStore,
   publicUrl: string,
 ): Pick<AppDeps, "secretBox" | "blobs" | "artifactUrlSigner"> {
   return {
     secretBox: createSecretBox(masterKey),
-    blobs: new LocalDirBlobStore(blobDir),
+    blobs,
     artifactUrlSigner: createArtifactUrlSigner(masterKey, publicUrl),
   };
 }

@@ -1,13 +1,14 @@
 import closeWithGrace from "close-with-grace";
 import pino from "pino";
-import { DEV_MASTER_KEY_FILE, loadApiConfig } from "@oz/config";
+import { blobStoreFrom } from "@oz/blobs";
+import { DEV_MASTER_KEY_FILE, loadApiConfig, modelCatalogueEnv } from "@oz/config";
 import { createDb } from "@oz/db";
 import { loadModelCatalogue } from "@oz/llm";
+import { createApiMetrics } from "@oz/metrics";
 import { resolveMasterKey } from "@oz/secrets";
 import { prepareServices } from "@oz/startup";
 import { buildApp } from "./app.ts";
-import { secretAndArtifactDeps } from "./deps.ts";
-import { createLiveDeps } from "./dispatch/live-deps.ts";
+import { buildApiDeps } from "./build-deps.ts";
 import { announceFirstAdminSetup } from "./setup/announce-setup.ts";
 import { bootstrapAdmin } from "./teams/bootstrap.ts";
 
@@ -27,17 +28,20 @@ const masterKey = await resolveMasterKey({
   production: config.NODE_ENV === "production",
   devKeyFile: DEV_MASTER_KEY_FILE,
 });
-const { close: closeLive, ...live } = createLiveDeps(db, config.REDIS_URL, config.OZ_QUEUE_PREFIX, {
-  sweepIntervalMs: config.OZ_SWEEP_INTERVAL_SECONDS * 1000,
-});
-const app = await buildApp({
+const { deps, close: closeLive } = buildApiDeps({
   db,
+  redisUrl: config.REDIS_URL,
+  queuePrefix: config.OZ_QUEUE_PREFIX,
+  masterKey: masterKey.key,
+  blobs: blobStoreFrom(config, db),
+  sweepIntervalMs: config.OZ_SWEEP_INTERVAL_SECONDS * 1000,
+  scheduleReconcileIntervalMs: config.OZ_SCHEDULE_RECONCILE_SECONDS * 1000,
+  scheduleSecondsField: config.OZ_SCHEDULE_SECONDS_FIELD,
   databaseUrl: config.DATABASE_URL, // the API-key cache's LISTEN connection
-  ...live,
   publicUrl: config.OZ_PUBLIC_URL,
   agentLimit: config.OZ_AGENT_LIMIT,
   maxOrchestrationDepth: config.OZ_MAX_ORCHESTRATION_DEPTH,
-  models: loadModelCatalogue(),
+  models: loadModelCatalogue(modelCatalogueEnv()),
   githubUrl: config.OZ_GITHUB_URL,
   maxPromptBytes: config.OZ_MAX_PROMPT_BYTES,
   sandboxMaxima: {
@@ -45,14 +49,21 @@ const app = await buildApp({
     memoryMb: config.OZ_SANDBOX_MAX_MEMORY_MB,
     pidsLimit: config.OZ_SANDBOX_MAX_PIDS,
   },
+  warmPoolMaxSize: config.OZ_WARM_POOL_MAX_SIZE,
   teamMaxConcurrentRuns: config.OZ_TEAM_MAX_CONCURRENT_RUNS,
   allowedCidrs: config.OZ_SANDBOX_ALLOWED_CIDRS,
-  ...secretAndArtifactDeps(masterKey.key, config.OZ_BLOB_DIR, config.OZ_PUBLIC_URL),
   bodyLimit: config.OZ_BODY_LIMIT_BYTES,
   trustProxy: config.OZ_TRUST_PROXY,
   sessionLifetimeMs: config.OZ_SESSION_LIFETIME_HOURS * 3_600_000,
+  metrics: createApiMetrics(),
+  metricsToken: config.OZ_METRICS_TOKEN,
+  oidc: {
+    maxTokenSeconds: config.OZ_OIDC_MAX_TOKEN_SECONDS,
+    keyRotationMs: config.OZ_OIDC_KEY_ROTATION_DAYS * 86_400_000,
+  },
   logger,
 });
+const app = await buildApp(deps);
 if (masterKey.warning) app.log.warn(masterKey.warning);
 const bootstrapped = await bootstrapAdmin(db, {
   adminEmail: config.OZ_BOOTSTRAP_ADMIN_EMAIL,

@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { LocalDirBlobStore } from "@oz/blobs";
 import { createDb } from "@oz/db";
 import { buildApp } from "./app.ts";
-import { secretAndArtifactDeps } from "./deps.ts";
-import { createLiveDeps } from "./dispatch/live-deps.ts";
+import { buildApiDeps } from "./build-deps.ts";
 
 /** The committed copy of the API description, at the repository's top level. */
 export const OPENAPI_FILE = fileURLToPath(new URL("../../../openapi.yaml", import.meta.url));
@@ -17,16 +17,18 @@ const DOCUMENTED_SERVER = "http://localhost:8080";
  */
 export async function renderOpenApiYaml(): Promise<string> {
   const db = createDb({ connectionString: "postgresql://openapi@127.0.0.1:1/unused" });
-  const { close: closeLive, ...live } = createLiveDeps(db, "redis://127.0.0.1:1", "openapi");
-  const app = await buildApp({
+  const { deps, close: closeLive } = buildApiDeps({
     db,
-    ...live,
+    redisUrl: "redis://127.0.0.1:1",
+    queuePrefix: "openapi",
     publicUrl: DOCUMENTED_SERVER,
     agentLimit: 0,
     maxOrchestrationDepth: 1,
     // An unused key and directory: nothing is encrypted, signed or stored while rendering.
-    ...secretAndArtifactDeps(Buffer.alloc(32), "/nonexistent", DOCUMENTED_SERVER),
+    masterKey: Buffer.alloc(32),
+    blobs: new LocalDirBlobStore("/nonexistent"),
   });
+  const app = await buildApp(deps);
   try {
     await app.ready();
     return stringify(app.swagger(), { aliasDuplicateObjects: false, lineWidth: 0 });

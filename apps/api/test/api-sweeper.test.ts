@@ -93,7 +93,7 @@ describe("the API's sweeper, with no worker alive", () => {
     const { db } = server.database;
     const sweeper = startApiSweeper({
       db,
-      events: { append: async () => undefined },
+      events: { append: async () => undefined, publish: async () => {} },
       queues,
       redis,
       queuePrefix: server.queuePrefix,

@@ -10,7 +10,7 @@ import { call, startTestServer, type TestServer } from "./support/test-server.ts
 
 let server: TestServer;
 let attackers: { who: string; key: string }[];
-const a = { run: "", env: "", agent: "", artifact: "", key: "", secret: "A_ONLY_SECRET" };
+const a = { run: "", env: "", agent: "", artifact: "", key: "", secret: "A_ONLY_SECRET", schedule: "" };
 const MISSING = {
   run: "00000000-0000-4000-8000-000000000000",
   env: "AAAAAAAAAAAAAAAAAAAAAA",
@@ -18,6 +18,7 @@ const MISSING = {
   artifact: "00000000-0000-4000-8000-000000000001",
   key: "AAAAAAAAAAAAAAAAAAAAAA",
   secret: "NO_SUCH_SECRET",
+  schedule: "BBBBBBBBBBBBBBBBBBBBBB",
 };
 type Ids = typeof MISSING;
 
@@ -31,6 +32,12 @@ beforeAll(async () => {
   ).json.uid;
   a.agent = (await createAgent(db, server.team.teamId, { name: "A bot" })).id;
   a.key = (await call(server, "POST", "/api-keys", { key: admin, body: { name: "A laptop" } })).json.uid;
+  a.schedule = (
+    await call(server, "POST", "/agent/schedules", {
+      key: admin,
+      body: { name: "A nightly", cron_schedule: "0 3 * * *", prompt: "team A's nightly" },
+    })
+  ).json.id;
   a.run = await startRun(server, { prompt: "team A's work", config: { environment_id: a.env } });
   a.artifact = (
     await recordFileArtifact(db, server.blobs, {
@@ -69,6 +76,16 @@ const ENDPOINTS: { method: string; path: (ids: Ids) => string; body?: unknown; h
   { method: "DELETE", path: (i) => `/api-keys/${i.key}`, humansOnly: true },
   { method: "GET", path: (i) => `/api-keys?agent_uid=${i.agent}`, humansOnly: true },
   { method: "POST", path: () => "/api-keys", body: { name: "x" }, humansOnly: true }, // body names the agent below
+  { method: "GET", path: (i) => `/agent/schedules/${i.schedule}` },
+  {
+    method: "PUT",
+    path: (i) => `/agent/schedules/${i.schedule}`,
+    body: { name: "pwned", cron_schedule: "* * * * *", enabled: true, prompt: "leak" },
+    humansOnly: true,
+  },
+  { method: "POST", path: (i) => `/agent/schedules/${i.schedule}/pause`, humansOnly: true },
+  { method: "POST", path: (i) => `/agent/schedules/${i.schedule}/resume`, humansOnly: true },
+  { method: "DELETE", path: (i) => `/agent/schedules/${i.schedule}`, humansOnly: true },
 ];
 
 describe("team B probing team A's resources", () => {
@@ -103,6 +120,10 @@ describe("team B probing team A's resources", () => {
       expect(JSON.stringify(agents.json)).not.toContain(a.agent);
       const secrets = await call(server, "GET", "/secrets", { key });
       expect(JSON.stringify(secrets.json)).not.toContain(a.secret);
+      const schedules = await call(server, "GET", "/agent/schedules", { key });
+      expect(JSON.stringify(schedules.json)).not.toContain(a.schedule);
+      const scheduledRuns = await call(server, "GET", `/agent/runs?schedule_id=${a.schedule}`, { key });
+      expect(scheduledRuns.json.runs).toEqual([]);
     }
   });
 
@@ -135,6 +156,8 @@ describe("team B probing team A's resources", () => {
     const admin = server.team.apiKey;
     const run = await call(server, "GET", `/agent/runs/${a.run}`, { key: admin });
     expect(run.json.state).toBe("QUEUED");
+    const schedule = await call(server, "GET", `/agent/schedules/${a.schedule}`, { key: admin });
+    expect(schedule.json).toMatchObject({ name: "A nightly", enabled: true, prompt: "team A's nightly" });
     expect((await call(server, "GET", `/agent/runs/${a.run}/events`, { key: admin })).json.events).not.toContainEqual(
       expect.objectContaining({ type: "followup" }),
     );

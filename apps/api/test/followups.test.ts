@@ -1,4 +1,4 @@
-import { createRedis, RUN_FOLLOWUP_CHANNEL, RunQueues } from "@oz/queue";
+import { createRedis, runFollowupChannel, RunQueues } from "@oz/queue";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem } from "./support/expect-problem.ts";
@@ -54,7 +54,7 @@ describe("sending a follow-up", () => {
     const listener = createRedis(REDIS_URL);
     const announced: string[] = [];
     listener.on("message", (_channel: string, id: string) => announced.push(id));
-    await listener.subscribe(RUN_FOLLOWUP_CHANNEL);
+    await listener.subscribe(runFollowupChannel(server.queuePrefix));
     try {
       const res = await followup(runId, { message: "Use tabs, not spaces.", mode: "plan" });
 

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentRunParams, AgentRunResponse, Problem, RunsPage } from "@oz/contract";
+import {
+  AgentRunParams,
+  AgentRunResponse,
+  Problem,
+  RunsPage,
+  ScheduleListResponse,
+  ScheduledAgentItem,
+} from "@oz/contract";
 import { operationIdOf } from "../src/http/openapi-document.ts";
 import { startTestServer, type TestServer } from "./support/test-server.ts";
 
@@ -43,6 +50,35 @@ describe("the OpenAPI document, for people and client generators", () => {
       }
     }
     expect(doc.paths["/api/v1/agent/runs/{runId}/log"]?.get?.operationId).toBe("getRunLog");
+    // Scheduled agents are named as the SDK names its methods.
+    expect(doc.paths["/api/v1/agent/schedules"]?.post?.operationId).toBe("createSchedule");
+    expect(doc.paths["/api/v1/agent/schedules/{scheduleId}/pause"]?.post?.operationId).toBe("pauseSchedule");
+  });
+
+  it("shows a schedule the server accepts as it stands, and answers like the response example", async () => {
+    const doc = await openApiDocument();
+    const create = doc.paths["/api/v1/agent/schedules"]!.post!;
+    const [request] = Object.values(create.requestBody!.content["application/json"]!.examples!);
+    const [response] = Object.values(create.responses["200"]!.content!["application/json"]!.examples!);
+    const res = await fetch(`${server.baseUrl}/agent/schedules`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.team.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify(request!.value),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const created = ScheduledAgentItem.parse(await res.json());
+    const example = ScheduledAgentItem.parse(response!.value);
+    expect(Object.keys(created).sort()).toEqual(Object.keys(example).sort());
+    expect(created).toMatchObject({
+      name: example.name,
+      cron_schedule: example.cron_schedule,
+      metadata: example.metadata,
+    });
+    ScheduleListResponse.parse(
+      Object.values(
+        doc.paths["/api/v1/agent/schedules"]!.get!.responses["200"]!.content!["application/json"]!.examples!,
+      )[0]!.value,
+    );
   });
 
   it("shows a command run, a list page and every error as examples that are what the server really accepts and sends", async () => {

@@ -37,7 +37,7 @@ async function walk(query: string, key: string) {
   throw new Error("pagination did not end");
 }
 
-describe("query-string encoding (contract §1.4)", () => {
+describe("query-string encoding", () => {
   let team: Team;
   const runs: Record<string, string> = {};
   beforeAll(async () => {
@@ -104,7 +104,7 @@ describe("query-string encoding (contract §1.4)", () => {
   });
 });
 
-describe("filters (contract §2.5)", () => {
+describe("filters", () => {
   let team: Team;
   let key: string;
   const ids: Record<string, string> = {};
@@ -232,7 +232,7 @@ describe("filters (contract §2.5)", () => {
   });
 });
 
-describe("sorting and cursor pagination (contract §1.7)", () => {
+describe("sorting and cursor pagination", () => {
   let team: Team;
   let key: string;
   interface Seeded {

@@ -35,11 +35,12 @@ describe("retrieving a run", () => {
       is_run_type_cancellable: true,
       session_link: `http://oz.test/runs/${runId}`,
       creator: { type: "user", uid: server.team.userId, display_name: expect.any(String), email: expect.any(String) },
+      // The run's shared session (its live view at session_link) exists from the start; the redirect helpers use it.
+      session_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     for (const unset of [
       "started_at",
       "run_time",
-      "session_id",
       "parent_run_id",
       "artifacts",
       "metadata",
@@ -225,21 +226,27 @@ describe("cancelling a run", () => {
     });
   }
 
-  it("records, as it ends a running run, how long the agent ran and that no sandbox is left running", async () => {
-    const runId = await startRun(server, { prompt: "running for six seconds" });
-    await moveRunTo(server.database.db, runId, "INPROGRESS");
-    await server.database.db.run.update({
-      where: { id: runId },
-      data: { executionStartedAt: new Date(Date.now() - 6_000), isSandboxRunning: true },
+  // run_time counts from the execution's sandbox start, so a run cancelled while still being prepared has one too.
+  for (const [state, ranSeconds] of [
+    ["INPROGRESS", 6],
+    ["CLAIMED", 4],
+  ] as const) {
+    it(`records, as it ends a ${state} run, how long its sandbox ran and that no sandbox is left running`, async () => {
+      const runId = await startRun(server, { prompt: `running for ${ranSeconds} seconds` });
+      await moveRunTo(server.database.db, runId, state);
+      await server.database.db.run.update({
+        where: { id: runId },
+        data: { sandboxStartedAt: new Date(Date.now() - ranSeconds * 1000), isSandboxRunning: true },
+      });
+      expect((await cancel(runId)).status).toBe(200);
+      const run = (await get(runId)).json;
+      expect(run.state).toBe("CANCELLED");
+      expect(run.is_sandbox_running).toBe(false);
+      const seconds = Number(/^PT([\d.]+)S$/.exec(run.run_time)?.[1]);
+      expect(seconds).toBeGreaterThanOrEqual(ranSeconds);
+      expect(seconds).toBeLessThan(30);
     });
-    expect((await cancel(runId)).status).toBe(200);
-    const run = (await get(runId)).json;
-    expect(run.state).toBe("CANCELLED");
-    expect(run.is_sandbox_running).toBe(false);
-    const seconds = Number(/^PT([\d.]+)S$/.exec(run.run_time)?.[1]);
-    expect(seconds).toBeGreaterThanOrEqual(6);
-    expect(seconds).toBeLessThan(30);
-  });
+  }
 
   for (const state of ["SUCCEEDED", "FAILED", "ERROR", "CANCELLED", "BLOCKED"] as const satisfies RunState[]) {
     it(`refuses (400) to cancel a ${state} run`, async () => {

@@ -5,10 +5,12 @@ import { registerArtifactCommands } from "./commands/artifacts.ts";
 import { registerAuthCommands } from "./commands/auth.ts";
 import { registerCompletionCommand } from "./commands/completion.ts";
 import { registerEnvironmentCommands } from "./commands/environments.ts";
+import { registerFederateCommands } from "./commands/federate.ts";
 import { registerIdentityCommands } from "./commands/identities.ts";
 import { registerKeyCommands } from "./commands/keys.ts";
 import { registerModelCommands } from "./commands/models.ts";
 import { registerRunCommands } from "./commands/runs.ts";
+import { registerScheduleCommands } from "./commands/schedules.ts";
 import { registerSecretCommands } from "./commands/secrets.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { Output, OUTPUT_FORMATS } from "./output/output.ts";
@@ -46,6 +48,8 @@ export function buildProgram(runtime: Runtime): Command {
   registerIdentityCommands(program, runtime);
   registerKeyCommands(program, runtime);
   registerSecretCommands(program, runtime);
+  registerFederateCommands(program, runtime);
+  registerScheduleCommands(program, runtime);
   registerCompletionCommand(program, runtime);
 
   return program;

@@ -239,7 +239,7 @@ describe("the dashboard in a real browser", () => {
   });
 
   it("answers an unknown address with the app's own page, titled as such", async () => {
-    const res = await page.goto(`${server.origin}/schedules`);
+    const res = await page.goto(`${server.origin}/no-such-page`);
     expect(res?.status()).toBe(404);
     await page.getByRole("heading", { name: "Page not found" }).waitFor();
     expect(await page.title()).toBe("Page not found · Oz");
@@ -276,6 +276,29 @@ describe("the dashboard in a real browser", () => {
     await expect.poll(() => page.title()).toBe("busybox-env · Environments · Oz");
   });
 
+  it("keeps warm sandboxes for an environment, and stops keeping them", async () => {
+    const warmPool = async () => {
+      const list = await call(server, "GET", "/agent/environments", { key: server.team.apiKey });
+      return list.json.environments[0].config.warm_pool;
+    };
+    const setWarmSandboxes = async (value: string) => {
+      await page.getByRole("button", { name: "Edit" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Warm sandboxes").fill(value);
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await dialog.waitFor({ state: "detached" });
+    };
+    const shown = page.locator("dt:text-is('Warm sandboxes') + dd");
+
+    await setWarmSandboxes("2");
+    await expect.poll(() => shown.textContent()).toBe("2 kept ready");
+    expect(await warmPool()).toEqual({ size: 2 });
+
+    await setWarmSandboxes("");
+    await expect.poll(() => shown.textContent()).toBe("None");
+    expect(await warmPool()).toBeUndefined();
+  });
+
   it("takes a screenshot of every page at desktop and phone size", async () => {
     const env = await call(server, "GET", "/agent/environments", { key: server.team.apiKey });
     const envId = env.json.environments[0].uid as string;
@@ -287,6 +310,7 @@ describe("the dashboard in a real browser", () => {
       agents: "/agents",
       environments: "/environments",
       "environment-detail": `/environments/${envId}`,
+      schedules: "/schedules",
       settings: "/settings",
       usage: "/usage",
       "not-found": "/no-such-page",

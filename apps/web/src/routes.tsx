@@ -44,6 +44,14 @@ export const routes: RouteObject[] = [
           Component: async () => (await import("./environments/EnvironmentDetailPage.tsx")).EnvironmentDetailPage,
         },
       },
+      {
+        path: "/schedules",
+        lazy: { Component: async () => (await import("./schedules/SchedulesPage.tsx")).SchedulesPage },
+      },
+      {
+        path: "/schedules/:scheduleId",
+        lazy: { Component: async () => (await import("./schedules/ScheduleDetailPage.tsx")).ScheduleDetailPage },
+      },
       { path: "/usage", lazy: { Component: async () => (await import("./usage/UsagePage.tsx")).UsagePage } },
       {
         path: "/settings",

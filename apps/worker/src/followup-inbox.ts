@@ -2,7 +2,7 @@ import type { Db } from "@oz/db";
 import type { FollowupSource } from "@oz/harness";
 
 /**
- * The follow-ups of a run this worker executes (contract §2.9). Postgres holds them (the backlog: nothing is lost
+ * The follow-ups of a run this worker executes. Postgres holds them (the backlog: nothing is lost
  * when Redis is down or the run changes hands); the API's Redis announcement only says "look now". So `take`
  * reads the backlog after an announcement, and always when asked to recheck (before the agent finishes).
  */

@@ -1,6 +1,5 @@
 import type { Db } from "@oz/db";
-
-const HELD_STATES = ["PENDING", "CLAIMED", "INPROGRESS", "BLOCKED"] as const;
+import { renewLease } from "@oz/runs";
 
 /**
  * Keeps a claimed run's lease alive while this worker works on it. When the renewal finds the run no longer
@@ -12,11 +11,7 @@ export function keepLease(
 ): { stop(): void } {
   const renew = async () => {
     try {
-      const { count } = await db.run.updateMany({
-        where: { id: opts.runId, workerId: opts.workerId, state: { in: [...HELD_STATES] } },
-        data: { leaseExpiresAt: new Date(Date.now() + opts.leaseMs) },
-      });
-      if (count === 0) opts.onLost();
+      if (!(await renewLease(db, opts))) opts.onLost();
     } catch {
       // Postgres is briefly unreachable: try again next tick; the lease has slack for that.
     }

@@ -1,16 +1,22 @@
 import { hostname } from "node:os";
 import closeWithGrace from "close-with-grace";
 import pino from "pino";
-import { LocalDirBlobStore } from "@oz/blobs";
-import { DEV_MASTER_KEY_FILE, loadWorkerConfig } from "@oz/config";
+import { blobStoreFrom } from "@oz/blobs";
+import { DEV_MASTER_KEY_FILE, loadWorkerConfig, modelCatalogueEnv } from "@oz/config";
 import { createDb } from "@oz/db";
 import { loadModelCatalogue } from "@oz/llm";
-import { RunEventLog } from "@oz/events";
-import { createRedis } from "@oz/queue";
-import { DockerSandboxProvider, probeDiskLimit } from "@oz/sandbox";
-import { createSecretBox, resolveMasterKey } from "@oz/secrets";
+import {
+  describeDockerEndpoint,
+  dockerClientFrom,
+  DockerSandboxProvider,
+  engineFirewallRunner,
+  localFirewallRunner,
+  probeDiskLimit,
+} from "@oz/sandbox";
+import { resolveMasterKey } from "@oz/secrets";
 import { prepareServices } from "@oz/startup";
-import { ActiveRuns } from "./active-runs.ts";
+import { buildWorkerDeps } from "./deps.ts";
+import { serveMetrics } from "./metrics/metrics-server.ts";
 import { setUpSandboxIsolation } from "./sandbox-isolation.ts";
 import { startWorker } from "./run-worker.ts";
 import type { WorkerSettings } from "./settings.ts";
@@ -56,11 +62,18 @@ const settings: WorkerSettings = {
     pidsLimit: config.OZ_SANDBOX_MAX_PIDS,
   },
   teamMaxConcurrentRuns: config.OZ_TEAM_MAX_CONCURRENT_RUNS,
+  warmPoolMaxSize: config.OZ_WARM_POOL_MAX_SIZE,
   allowedCidrs: config.OZ_SANDBOX_ALLOWED_CIDRS,
 };
 
+const docker = dockerClientFrom(config.dockerEndpoint);
 const sandboxes = new DockerSandboxProvider({
+  docker,
   network: config.OZ_SANDBOX_NETWORK,
+  networkHolders: {
+    size: config.OZ_SANDBOX_NETWORK_HOLDERS ?? config.OZ_WORKER_CONCURRENCY,
+    workerId: settings.workerId,
+  },
   ...(config.OZ_SANDBOX_DISK_MB !== undefined && (await diskLimitOf(config.OZ_SANDBOX_DISK_MB))),
 });
 let isolation;
@@ -72,6 +85,14 @@ try {
       firewall: config.OZ_SANDBOX_FIREWALL,
       allowedCidrs: config.OZ_SANDBOX_ALLOWED_CIDRS,
       publicUrl: config.OZ_PUBLIC_URL,
+      firewallRunner:
+        config.OZ_SANDBOX_FIREWALL_VIA === "engine"
+          ? engineFirewallRunner(
+              docker,
+              config.OZ_SANDBOX_FIREWALL_HELPER_IMAGE,
+              describeDockerEndpoint(config.dockerEndpoint),
+            )
+          : localFirewallRunner,
     },
     log,
   );
@@ -83,22 +104,23 @@ try {
   process.exit(1);
 }
 
-const publisher = createRedis(config.REDIS_URL);
-publisher.on("error", () => {});
-const worker = await startWorker(
-  {
-    db,
-    events: new RunEventLog(db, publisher),
-    sandboxes,
-    blobs: new LocalDirBlobStore(config.OZ_BLOB_DIR),
-    secretBox: createSecretBox(masterKey.key),
-    settings,
-    models: loadModelCatalogue(),
-    active: new ActiveRuns(),
-    log,
-  },
-  config.REDIS_URL,
-);
+if (isolation.apiUrl) settings.sandboxApiUrl = isolation.apiUrl;
+
+const { deps, close: closeDeps } = buildWorkerDeps({
+  db,
+  settings,
+  redisUrl: config.REDIS_URL,
+  sandboxes,
+  blobs: blobStoreFrom(config, db),
+  masterKey: masterKey.key,
+  models: loadModelCatalogue(modelCatalogueEnv()),
+  log,
+});
+const { metrics } = deps;
+const metricsServer = await startMetricsServer();
+const worker = await startWorker(deps, config.REDIS_URL);
+// Network namespaces for sandboxes of the default image, ready before the first run (after the restart clean-up).
+sandboxes.prepareNetworkFor(config.OZ_DEFAULT_IMAGE);
 
 // The drain, then up to ~15 s to hand unfinished runs back; a supervisor's grace period must cover both.
 const drainMs = config.OZ_WORKER_DRAIN_SECONDS * 1000;
@@ -108,17 +130,36 @@ closeWithGrace({ delay: drainMs + 15_000 }, async ({ err, signal }) => {
     log.info({ signal, drainSeconds: config.OZ_WORKER_DRAIN_SECONDS }, "shutting down: finishing the runs in progress");
   isolation.stop();
   await worker.close({ drainMs });
-  await publisher.quit().catch(() => {});
+  await metricsServer?.close();
+  await closeDeps();
   await db.$disconnect();
 });
 
 /** The disk limit if this engine can enforce it; otherwise a warning and none (docs/configuration.md, OZ_SANDBOX_DISK_MB). */
 async function diskLimitOf(sizeMb: number): Promise<{ diskLimitMb?: number }> {
-  const probe = await probeDiskLimit(config.OZ_DEFAULT_IMAGE, sizeMb);
+  const probe = await probeDiskLimit(config.OZ_DEFAULT_IMAGE, sizeMb, docker);
   if (probe.supported) return { diskLimitMb: sizeMb };
   log.warn(
     { reason: probe.reason },
     "OZ_SANDBOX_DISK_MB is set but this Docker engine cannot limit a container's disk",
   );
   return {};
+}
+
+/** The metrics port, when OZ_WORKER_METRICS_PORT asks for one (docs/metrics.md); a taken port stops the start. */
+async function startMetricsServer() {
+  if (config.OZ_WORKER_METRICS_PORT === undefined) return undefined;
+  try {
+    const server = await serveMetrics({
+      registry: metrics.registry,
+      port: config.OZ_WORKER_METRICS_PORT,
+      host: config.OZ_WORKER_METRICS_HOST,
+      token: config.OZ_METRICS_TOKEN,
+    });
+    log.info({ port: server.port, host: config.OZ_WORKER_METRICS_HOST }, "serving Prometheus metrics on /metrics");
+    return server;
+  } catch (err) {
+    log.fatal(`refusing to start: ${(err as Error).message}`);
+    process.exit(1);
+  }
 }

@@ -28,7 +28,7 @@ export function cloneUrl(repo: GithubRepo, githubUrl: string, githubToken: strin
   return base.toString();
 }
 
-/** Clone every repo, then run the setup commands in order in the first repo's checkout (DESIGN §3.3). */
+/** Clone every repo, then run the setup commands in order in the first repo's checkout. */
 export function planPreparation(
   repos: GithubRepo[],
   setupCommands: string[],

@@ -23,7 +23,7 @@ export interface Checkout {
 }
 
 /**
- * Reads the run's skills (contract §2.3 `skill`, §3.3 `skill_spec` / `skills`) from the environment's repositories
+ * Reads the run's skills (`skill`, `skill_spec` / `skills`) from the environment's repositories
  * as cloned into the sandbox. A spec naming a repository the environment does not have, or a file that is not
  * there, fails the run `resource_not_found` naming the skill; a SKILL.md that cannot be read, `invalid_request`.
  */

@@ -1,8 +1,8 @@
 import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import {
   createRedis,
-  RUN_CANCEL_CHANNEL,
-  RUN_FOLLOWUP_CHANNEL,
+  runCancelChannel,
+  runFollowupChannel,
   runQueueName,
   RunQueues,
   workerHostKey,
@@ -10,8 +10,9 @@ import {
 } from "@oz/queue";
 import type { Redis } from "ioredis";
 import type { WorkerDeps } from "./deps.ts";
-import { executeRun, RetryLater, TeamAtCapacity } from "./execute-run.ts";
+import { executeRun, RetryLater, TeamAtCapacity } from "./execution/index.ts";
 import { endRunsHeldHere, recoverAfterRestart, sweep, type SweepDeps } from "./sweeper.ts";
+import { WarmPools, type WarmPoolStats } from "./warm-pool/warm-pools.ts";
 
 const MAINTENANCE_QUEUE = "oz-maintenance";
 const SWEEP_SCHEDULER_ID = "sweep";
@@ -26,6 +27,8 @@ export interface RunningWorker {
   close(options?: { drainMs?: number }): Promise<void>;
   /** Runs one sweep now (tests, and the scheduler's job). */
   sweepNow(): Promise<void>;
+  /** This worker's warm pools (null when it keeps none: OZ_WARM_POOL_MAX_SIZE=0). */
+  poolStats(): WarmPoolStats | null;
 }
 
 /**
@@ -42,6 +45,15 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
   const sweepDeps: SweepDeps = { ...deps, queues, redis: producer };
 
   await recoverAfterRestart(sweepDeps);
+  // After the recovery, which removed the previous life's warm sandboxes with the rest of its sandboxes.
+  const pools =
+    (settings.warmPoolMaxSize ?? 0) > 0
+      ? new WarmPools(
+          { ...deps, metrics: deps.metrics.pool },
+          settings.warmPoolRefreshMs === undefined ? {} : { refreshMs: settings.warmPoolRefreshMs },
+        )
+      : undefined;
+  pools?.start();
 
   const runWorker = new Worker<RunJobData>(
     runQueueName(settings.workerHost),
@@ -49,7 +61,10 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
       const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       try {
         // The queues let an execution that ends as a follow-up arrives start the next one itself.
-        await executeRun({ ...deps, queues }, job.data.runId, { isFinalAttempt });
+        await executeRun({ ...deps, queues, ...(pools && { pools }) }, job.data.runId, {
+          isFinalAttempt,
+          enqueuedAt: job.timestamp,
+        });
       } catch (err) {
         if (!(err instanceof TeamAtCapacity)) throw err;
         // The run stays QUEUED; its job comes back shortly (not an attempt) and claims once a slot is free.
@@ -90,13 +105,15 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
   sweeper.on("failed", (_job, err) => log.warn({ err: err.message }, "sweep failed"));
 
   subscriber.on("message", (channel: string, runId: string) => {
-    if (channel === RUN_FOLLOWUP_CHANNEL) {
+    if (channel === runFollowupChannel(settings.queuePrefix)) {
       if (deps.active.followupArrived(runId)) log.info({ runId }, "follow-up announced for a run of this worker");
       return;
     }
     if (deps.active.stop(runId, "cancelled")) log.info({ runId }, "cancel requested: stopping the run");
   });
-  await subscriber.subscribe(RUN_CANCEL_CHANNEL, RUN_FOLLOWUP_CHANNEL).catch(() => {});
+  await subscriber
+    .subscribe(runCancelChannel(settings.queuePrefix), runFollowupChannel(settings.queuePrefix))
+    .catch(() => {});
 
   const presence = settings.workerHost
     ? announcePresence(producer, workerHostKey(settings.queuePrefix, settings.workerHost), settings.sweepIntervalMs)
@@ -108,16 +125,21 @@ export async function startWorker(deps: WorkerDeps, redisUrl: string): Promise<R
   );
   return {
     sweepNow: () => sweep(sweepDeps),
+    poolStats: () => pools?.poolStats() ?? null,
     async close({ drainMs } = {}) {
       if (presence) clearInterval(presence);
+      // Idle warm sandboxes go at once; runs that took one keep it until they end.
+      const poolsClosed = pools?.close();
       const closing = runWorker.close();
       if (drainMs !== undefined && !(await settlesWithin(closing, drainMs))) {
         await handBackRuns(sweepDeps, deps.active, closing);
       }
       await closing;
+      await poolsClosed;
       await sweeper.close();
       await maintenance.close();
       await queues.close();
+      await deps.sandboxes.close().catch(() => {});
       await Promise.all([connection.quit(), subscriber.quit(), producer.quit()].map((p) => p.catch(() => {})));
     },
   };

@@ -1,17 +1,21 @@
-import { lookup } from "node:dns/promises";
 import type { Logger } from "pino";
-import { SandboxFirewall, type DockerSandboxProvider } from "@oz/sandbox";
+import { SandboxFirewall, type DockerSandboxProvider, type FirewallRunner } from "@oz/sandbox";
+import { sandboxApiRoute } from "./sandbox-api-route.ts";
 
 export interface SandboxIsolationConfig {
   /** The sandbox network (and bridge) name. */
   network: string;
   firewall: "enforce" | "off";
   allowedCidrs: readonly string[];
-  /** OZ_PUBLIC_URL: sandboxes may reach exactly this (its addresses and port). */
+  /** OZ_PUBLIC_URL: sandboxes may reach exactly the API there (or on the network's gateway: sandbox-api-route.ts). */
   publicUrl: string;
+  /** Where the firewall's rules are installed: this host (default) or a remote engine's (OZ_SANDBOX_FIREWALL_VIA). */
+  firewallRunner?: FirewallRunner;
 }
 
 export interface SandboxIsolation {
+  /** The API's base URL as sandboxes reach it (`$OZ_API_BASE_URL` in each); absent when they cannot. */
+  apiUrl: string | undefined;
   /** Stops re-checking the firewall. */
   stop(): void;
 }
@@ -26,23 +30,24 @@ const RECHECK_MS = 60_000;
  * (with a warning) for operators who install equivalent rules themselves.
  */
 export async function setUpSandboxIsolation(
-  sandboxes: Pick<DockerSandboxProvider, "ensureNetwork">,
+  sandboxes: Pick<DockerSandboxProvider, "ensureNetwork" | "networkGateway">,
   config: SandboxIsolationConfig,
   log: Pick<Logger, "warn" | "info">,
 ): Promise<SandboxIsolation> {
   await sandboxes.ensureNetwork();
+  const api = await sandboxApiRoute(config.publicUrl, () => sandboxes.networkGateway());
+  if (!api) log.warn({ publicUrl: config.publicUrl }, "sandboxes cannot reach the API at OZ_PUBLIC_URL");
   if (config.firewall === "off") {
     log.warn(
       { network: config.network },
       "OZ_SANDBOX_FIREWALL=off: sandboxes can reach the Docker host and private networks unless the host's own firewall stops them",
     );
-    return { stop: () => {} };
+    return { apiUrl: api?.url, stop: () => {} };
   }
-  const firewall = new SandboxFirewall({
-    bridge: config.network,
-    allowedCidrs: config.allowedCidrs,
-    api: await apiDestination(config.publicUrl),
-  });
+  const firewall = new SandboxFirewall(
+    { bridge: config.network, allowedCidrs: config.allowedCidrs, ...(api && { api: api.destination }) },
+    config.firewallRunner,
+  );
   await firewall.install();
   log.info({ network: config.network, allowed: config.allowedCidrs }, "sandbox firewall installed");
   const timer = setInterval(() => {
@@ -53,18 +58,5 @@ export async function setUpSandboxIsolation(
     })().catch((err: unknown) => log.warn({ err }, "could not re-install the sandbox firewall"));
   }, RECHECK_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
-}
-
-/** OZ_PUBLIC_URL's addresses and port; nothing when it is loopback (a sandbox cannot reach the host's loopback). */
-async function apiDestination(publicUrl: string): Promise<{ addresses: string[]; port: number } | undefined> {
-  const url = new URL(publicUrl);
-  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const addresses = await lookup(host, { all: true }).then(
-    (found) => found.map((a) => a.address),
-    () => [] as string[],
-  );
-  const reachable = addresses.filter((a) => !a.startsWith("127.") && a !== "::1");
-  return reachable.length > 0 ? { addresses: reachable, port } : undefined;
+  return { apiUrl: api?.url, stop: () => clearInterval(timer) };
 }

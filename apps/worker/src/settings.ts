@@ -24,8 +24,14 @@ export interface WorkerSettings {
   sandboxMaxima?: { cpus: number; memoryMb: number; pidsLimit: number };
   /** Runs of one team this worker's pool may have in progress at once; 0 = no limit. */
   teamMaxConcurrentRuns?: number;
+  /** Largest warm pool an environment gets (OZ_WARM_POOL_MAX_SIZE); 0 or absent: this worker keeps no pools. */
+  warmPoolMaxSize?: number;
+  /** How often the warm pools re-read the environments that want one (default 2 s; tests set it shorter). */
+  warmPoolRefreshMs?: number;
   /** Private destinations the operator allows (OZ_SANDBOX_ALLOWED_CIDRS): repo clones and MCP url servers. */
   allowedCidrs?: readonly string[];
+  /** The API's base URL as sandboxes reach it (sandbox-api-route.ts): `$OZ_API_BASE_URL` in every sandbox. */
+  sandboxApiUrl?: string;
 }
 
 /** Where things live inside every sandbox. */

@@ -1,6 +1,8 @@
 import type { RunQueues } from "@oz/queue";
-import { endExpiredLeases, endLostRuns, endOverdueRuns, HELD_STATES, reconcileQueuedRuns } from "@oz/sweeper";
+import { HELD_RUN_STATES, isTerminalRunState } from "@oz/contract/run-states";
+import { endExpiredLeases, endLostRuns, endOverdueRuns, reconcileQueuedRuns } from "@oz/sweeper";
 import type { RunSweepDeps } from "@oz/sweeper";
+import type { SandboxSummary } from "@oz/sandbox";
 import type { Redis } from "ioredis";
 import type { WorkerDeps } from "./deps.ts";
 
@@ -10,7 +12,18 @@ export interface SweepDeps extends Pick<WorkerDeps, "db" | "events" | "sandboxes
   redis: Redis;
 }
 
-const TERMINAL = new Set(["SUCCEEDED", "FAILED", "ERROR", "CANCELLED"]);
+/** A warm sandbox still not started after this long was left half-made by a worker that died creating it. */
+const WARM_SANDBOX_START_MS = 10 * 60_000;
+
+/**
+ * A warm sandbox no run has taken lives exactly as long as its worker holds its main shell's attachment: when the
+ * worker dies, the shell reads the end of its input and the sandbox stops. A stopped one (whichever worker's) is
+ * therefore abandoned, and so is one left created but never started.
+ */
+function abandonedWarmSandbox(sandbox: SandboxSummary): boolean {
+  if (sandbox.running) return false;
+  return !sandbox.starting || Date.now() - sandbox.createdAt.getTime() > WARM_SANDBOX_START_MS;
+}
 
 /** The shared sweep (packages/sweeper) with what only a worker can do: remove a run's sandboxes first. */
 function runSweepDeps(deps: SweepDeps): RunSweepDeps {
@@ -33,7 +46,7 @@ async function removeSandboxesOf(deps: SweepDeps, runId: string) {
 /** Ends (or re-queues) every run this worker id holds, for the reason `why`: see endLostRuns. */
 export async function endRunsHeldHere(deps: SweepDeps, why: string): Promise<number> {
   const held = await deps.db.run.findMany({
-    where: { workerId: deps.settings.workerId, state: { in: [...HELD_STATES] } },
+    where: { workerId: deps.settings.workerId, state: { in: [...HELD_RUN_STATES] } },
   });
   await endLostRuns(runSweepDeps(deps), held, why);
   return held.length;
@@ -70,8 +83,12 @@ async function reapFinishedSandboxes(deps: SweepDeps) {
   });
   const states = new Map(runs.map((r) => [r.id, r.state]));
   for (const sandbox of sandboxes) {
+    if (sandbox.pool !== null && sandbox.runId === "") {
+      if (abandonedWarmSandbox(sandbox)) await deps.sandboxes.remove(sandbox.id).catch(() => {});
+      continue;
+    }
     const state = states.get(sandbox.runId);
-    const orphan = state === undefined ? sandbox.workerId === deps.settings.workerId : TERMINAL.has(state);
+    const orphan = state === undefined ? sandbox.workerId === deps.settings.workerId : isTerminalRunState(state);
     if (orphan) await deps.sandboxes.remove(sandbox.id).catch(() => {});
   }
 }

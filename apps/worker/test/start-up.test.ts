@@ -1,7 +1,10 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { dropDatabases, freePort, postgresServerUrl, startTcpProxy, testDatabaseUrl, type TcpProxy } from "@oz/testing";
 import { spawnProgram, type ProgramProcess } from "./support/processes.ts";
@@ -16,6 +19,16 @@ const databases: string[] = [];
 const running: ProgramProcess[] = [];
 const proxies: TcpProxy[] = [];
 const scratch = mkdtempSync(join(tmpdir(), "oz-start-up-"));
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const run = promisify(execFile);
+
+/** The shell block under the README's "A first run" heading, as a newcomer copies it. */
+function readmeFirstRun(): string {
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  const block = /^## A first run\n[\s\S]*?^```sh\n([\s\S]*?)^```/m.exec(readme)?.[1];
+  if (!block) throw new Error("README.md has no sh block under '## A first run'");
+  return block;
+}
 
 async function freshDatabaseUrl(through?: TcpProxy): Promise<string> {
   const name = `oz_test_start_${randomBytes(5).toString("hex")}`;
@@ -80,6 +93,48 @@ describe("start-up", () => {
       await Promise.all(running.splice(0).map((p) => p.stop()));
     }
   }, 120_000);
+
+  it("the README's first run succeeds on a fresh install: no database, no bootstrap variables, no registry", async () => {
+    // What scripts/run.sh does before starting: the default sandbox image, pulled or built offline.
+    const { OZ_DEFAULT_IMAGE: _chosen, ...withoutChoice } = process.env;
+    const image = (await run("bash", [join(REPO, "scripts/ensure-default-image.sh")], { env: withoutChoice })).stdout;
+    const port = await freePort();
+    const tokenFile = join(scratch, `first-run-${randomBytes(4).toString("hex")}`);
+    const env = {
+      DATABASE_URL: await freshDatabaseUrl(),
+      OZ_QUEUE_PREFIX: `oz-first-run-${randomBytes(3).toString("hex")}`,
+      OZ_DEFAULT_IMAGE: image.trim(),
+      OZ_SETUP_TOKEN_FILE: tokenFile,
+      OZ_PUBLIC_URL: `http://localhost:${port}`,
+    };
+    const api = start("api", { ...env, PORT: String(port), HOST: "127.0.0.1" });
+    const worker = start("worker", { ...env, OZ_WORKER_ID: `first-run-${randomBytes(3).toString("hex")}` });
+    await Promise.all([answersReady(port, 45_000, api), worker.waitForOutput(/"msg":"worker started"/, 45_000)]);
+
+    // The setup link's page, as the browser sends it: the first admin, and the API key it shows once.
+    const token = new URL(readFileSync(tokenFile, "utf8").trim()).searchParams.get("token");
+    const setup = await fetch(`http://127.0.0.1:${port}/api/v1/setup`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-oz-csrf": "1" },
+      body: JSON.stringify({
+        token,
+        team_name: "First team",
+        display_name: "New User",
+        email: "new@example.com",
+        password: "a long first password",
+      }),
+    });
+    expect(setup.status, await setup.clone().text()).toBe(200);
+    const { api_key: key } = (await setup.json()) as { api_key: string };
+
+    const script = readmeFirstRun()
+      .replace(/^export WARP_API_KEY=.*$/m, `export WARP_API_KEY=${key}`)
+      .replace("http://localhost:8080", `http://127.0.0.1:${port}`);
+    const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script], { timeout: 90_000 });
+    expect(stdout).toContain("hello");
+    expect(stdout).toContain("say hello"); // the prompt, echoed by the command
+    expect(stdout.trim().split("\n").at(-1)).toBe('"SUCCEEDED"');
+  }, 150_000);
 
   it("an API started while PostgreSQL is unreachable says it waits, and serves once it can connect", async () => {
     const server = new URL(await postgresServerUrl());

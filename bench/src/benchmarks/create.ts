@@ -16,7 +16,7 @@ const ORDER = ["B", "S", "S", "B", "B", "S"] as const;
 const BODY = JSON.stringify({ prompt: "Summarise the open issues of this repository.", config: { name: "triage" } });
 
 /**
- * Issue 2: `POST /api/v1/agent/runs` (authentication, validation, resolution, INSERT, enqueue in BullMQ)
+ * `POST /api/v1/agent/runs` (authentication, validation, resolution, INSERT, enqueue in BullMQ)
  * against a bare Fastify route doing one plain INSERT into `runs` through pg on the same database, both at
  * 50 concurrent connections from autocannon in a worker thread (so the load generator does not share the
  * servers' event loop). No worker consumes the queue: only the API is measured.

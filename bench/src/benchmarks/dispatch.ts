@@ -13,13 +13,14 @@ import {
 import { sandboxFloor } from "../support/sandbox-floor.ts";
 import { describeLatencies, median, ratio } from "../support/stats.ts";
 
-const SAMPLES = 12;
-const WARMUP = 2;
+/** Timed samples per side, after untimed warm-up ones (also used by warm-dispatch.ts). */
+export const SAMPLES = 12;
+export const WARMUP = 2;
 /** The first thing the process does is read the clock: "started" is when it ran, as the sandbox saw it. */
-const STAMP = `echo "started $(${SANDBOX_CLOCK_US})"`;
+export const STAMP = `echo "started $(${SANDBOX_CLOCK_US})"`;
 
 /**
- * Issue 3: from `POST /agent/runs` to the harness's process running in its sandbox, against a bare dockerode
+ * From `POST /agent/runs` to the harness's process running in its sandbox, against a bare dockerode
  * create + start of a container of the same image running the same command. Both are timed to the moment
  * the process inside read the clock (it prints it; sandboxes share the host's clock), one run at a time,
  * alternating subject and baseline.
@@ -91,7 +92,7 @@ export const dispatchBench: Benchmark = {
 };
 
 /** The run's state events and the harness's "running" event, by the time Postgres stored them (ms precision). */
-async function milestones(db: Db, runId: string): Promise<[string, number][]> {
+export async function milestones(db: Db, runId: string): Promise<[string, number][]> {
   const events = await db.runEvent.findMany({ where: { runId }, orderBy: { seq: "asc" } });
   const named = events.flatMap((event): [string, number][] => {
     const payload = event.payload as { state?: string; message?: string };
@@ -103,7 +104,7 @@ async function milestones(db: Db, runId: string): Promise<[string, number][]> {
   return named.filter(([step]) => step !== "SUCCEEDED");
 }
 
-function stampOf(output: string): string {
+export function stampOf(output: string): string {
   const stamp = /started (\d+)/.exec(output)?.[1];
   if (!stamp) throw new Error(`no start stamp in the output: ${JSON.stringify(output)}`);
   return stamp;

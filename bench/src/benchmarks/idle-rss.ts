@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTeam } from "../../../apps/api/src/teams/create-team.ts";
+import { createTeam } from "../../../apps/api/test/support/internals.ts";
 import { createTestDatabase, freePort } from "@oz/testing";
 import type { Benchmark } from "../support/benchmark.ts";
 import { onCleanup } from "../support/cleanup.ts";
@@ -18,7 +18,7 @@ const IDLE_SECONDS = 5;
 const TARGET_MB = 150;
 
 /**
- * Issue 2: the API process's resident memory when idle. The root package.json's `start:api` script (what
+ * the API process's resident memory when idle. The root package.json's `start:api` script (what
  * `pnpm start:api` runs) is started as a child against a fresh database, the way pnpm runs it (without pnpm's
  * own process); VmRSS of the processes it leaves running is read from /proc once it answers and has been idle
  * a few seconds, and again after it has served some traffic and gone idle again.

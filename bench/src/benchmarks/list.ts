@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import pg from "pg";
 import { ListRunsQuery } from "@oz/contract";
-import { cursorFingerprint, encodeCursor } from "../../../apps/api/src/runs/cursor.ts";
-import { runFiltersOf } from "../../../apps/api/src/runs/run-filters.ts";
+import { cursorFingerprint, encodeCursor, runFiltersOf } from "../../../apps/api/test/support/internals.ts";
 import type { Benchmark } from "../support/benchmark.ts";
 import { onCleanup } from "../support/cleanup.ts";
 import { startApi } from "../support/platform.ts";
@@ -21,7 +20,7 @@ const PAGES_PER_DEPTH = 10;
 const SAMPLES = 300;
 
 /**
- * Issue 2: `GET /api/v1/agent/runs?state=…&limit=20` over 1,000,000 runs at cursor depths 1, 100 and 10,000
+ * `GET /api/v1/agent/runs?state=…&limit=20` over 1,000,000 runs at cursor depths 1, 100 and 10,000
  * pages: server time (Fastify's `reply.elapsedTime` in an onResponse hook, from routing to the last byte
  * written) against the raw keyset query through pg (same WHERE, ORDER BY and LIMIT), requests alternating.
  */

@@ -10,7 +10,7 @@ const TICKER = `i=0; while [ $i -lt ${LINES} ]; do echo "line $i $(${SANDBOX_CLO
 const RUNS = 2;
 
 /**
- * Issue 3: a line printed in the sandbox → the same line arriving at an SSE client of
+ * a line printed in the sandbox → the same line arriving at an SSE client of
  * `GET /api/v1/agent/runs/{id}/events/stream`. Each line carries the sandbox's clock when printed and is timed
  * when its chunk arrives at the client (same host clock). For scale, the same ticker in a bare container is
  * read straight from Docker's attach stream: the part of the latency that is Docker's alone.

@@ -13,7 +13,7 @@ const ORDER = ["B", "S", "F", "F", "S", "B", "B", "S", "F", "F", "S", "B"] as co
 type Side = (typeof ORDER)[number];
 
 /**
- * Issue 3: 100 no-op runs (`command: true`) end to end — created through the API, executed by a real worker at
+ * 100 no-op runs (`command: true`) end to end — created through the API, executed by a real worker at
  * concurrency 4, until every one has ended — against 100 bare dockerode create / start / wait / remove of the
  * same image, 4 at a time. For scale, 100 sandboxes made by the worker's own provider (hardened create + start,
  * `true` as the final command, remove; no API, queue or database): the sandbox layer's floor.

@@ -6,7 +6,7 @@ import { ModelCatalogue, ModelEntry } from "@oz/llm";
 import { createRedis } from "@oz/queue";
 import { DockerSandboxProvider } from "@oz/sandbox";
 import { createTestDatabase, startFakeLlm } from "@oz/testing";
-import { createTeam } from "../../../apps/api/src/teams/create-team.ts";
+import { createTeam } from "../../../apps/api/test/support/internals.ts";
 import type { Benchmark } from "../support/benchmark.ts";
 import { docker, execBare } from "../support/bare-docker.ts";
 import { onCleanup } from "../support/cleanup.ts";
@@ -19,7 +19,7 @@ const ROUNDS = 3;
 const COMMAND = "echo hello";
 
 /**
- * Issue 4: what the built-in `oz` harness adds around one tool call. The fake model (@oz/testing) asks for
+ * what the built-in `oz` harness adds around one tool call. The fake model (@oz/testing) asks for
  * `run_shell` 15 times per run; each call is timed from its `tool_call` event to its `tool_result` event as the
  * harness emits them into the real transcript (Postgres + Redis) — the model's time is outside that span, the
  * command's inside. The baseline is a bare dockerode exec of the same command in the same sandbox (create,
@@ -36,7 +36,7 @@ export const toolOverheadBench: Benchmark = {
     const team = await createTeam(db, { teamName: "tools", admin: { email: "tools@example.com" } });
     const publisher = createRedis(REDIS_URL);
     onCleanup(async () => publisher.disconnect());
-    const events = new RunEventLog(db, publisher);
+    const events = new RunEventLog(db, publisher, uniqueName("tools"));
 
     const provider = new DockerSandboxProvider();
     const workerId = uniqueName("tools");

@@ -20,7 +20,7 @@ const RUNS = 8;
 const SETTLE_MS = 5_000;
 
 /**
- * Issue 3: what each concurrent run costs the worker process in memory. The real worker program runs as a
+ * what each concurrent run costs the worker process in memory. The real worker program runs as a
  * child (concurrency 8); its VmRSS is read idle — after one run has warmed up every code path a run uses —
  * and again while 8 `sleep` runs are in progress. Per run = (busy − idle) / 8.
  */

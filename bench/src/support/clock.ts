@@ -8,9 +8,10 @@ export const wallClockMs = (): number => performance.timeOrigin + performance.no
 
 /**
  * A shell snippet printing the wall clock in microseconds. The test image's busybox `date` has no `%N`, but
- * its `adjtimex` reads the clock (microseconds) without any privilege, even with every capability dropped.
+ * its `adjtimex` reads the clock (microseconds) without any privilege, even with every capability dropped. Where
+ * the host's clock runs in nanosecond mode (STA_NANO, set by some NTP daemons) `tv_usec` holds nanoseconds.
  */
-export const SANDBOX_CLOCK_US = `adjtimex | awk '/time.tv_sec/ {s = $2} /time.tv_usec/ {u = $2} END {printf "%d%06d", s, u}'`;
+export const SANDBOX_CLOCK_US = `adjtimex | awk '/time.tv_sec/ {s = $2} /time.tv_usec/ {u = $2} /status:/ {n = int($2 / 8192) % 2} END {if (n || u > 999999) u = int(u / 1000); printf "%d%06d", s, u}'`;
 
 /** Microseconds printed by {@link SANDBOX_CLOCK_US}, as wall-clock milliseconds. */
 export const sandboxClockMs = (printed: string): number => Number(printed) / 1000;

@@ -1,11 +1,16 @@
+import { isTerminalRunState } from "@oz/contract/run-states";
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
-import { TERMINAL_RUN_STATES } from "@oz/contract";
 import type { Db } from "@oz/db";
+import type { AppDeps } from "../../../apps/api/test/support/internals.ts";
 import { startTestServer, type TestServer } from "../../../apps/api/test/support/test-server.ts";
-import { startTestWorker, TEST_IMAGE, type TestWorker } from "../../../apps/worker/test/support/test-worker.ts";
-import type { WorkerSettings } from "../../../apps/worker/src/settings.ts";
+import {
+  startTestWorker,
+  TEST_IMAGE,
+  type TestWorker,
+  type WorkerSettings,
+} from "../../../apps/worker/test/support/test-worker.ts";
 import { installTestFirewall, TEST_SANDBOX_NETWORK } from "@oz/sandbox/testing";
 import { onCleanup } from "./cleanup.ts";
 
@@ -16,9 +21,16 @@ export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
  * The real API in this process, on a real port over a fresh database of its own (apps/api's test server),
  * removed with everything it put in Redis when the benchmark ends.
  */
-export async function startApi(options: { beforeListen?: (app: FastifyInstance) => void } = {}): Promise<TestServer> {
+export async function startApi(
+  options: {
+    beforeListen?: (app: FastifyInstance) => void;
+    deps?: Partial<AppDeps>;
+    /** Fire scheduled agents in this API (see startTestServer). */
+    schedules?: { reconcileIntervalMs: number; secondsField?: string };
+  } = {},
+): Promise<TestServer> {
   // Production's default per-team limit: a create also asks whether the team is at capacity.
-  const server = await startTestServer({ teamMaxConcurrentRuns: 10 }, options);
+  const server = await startTestServer({ teamMaxConcurrentRuns: 10, ...options.deps }, options);
   onCleanup(async () => {
     await server.close();
     await deleteQueueKeys(server.queuePrefix);
@@ -31,7 +43,7 @@ export async function startApi(options: { beforeListen?: (app: FastifyInstance) 
  * sweeper (the test defaults sweep every 500 ms, which would load the machine more than a deployment does).
  */
 export async function startWorker(server: TestServer, overrides: Partial<WorkerSettings> = {}): Promise<TestWorker> {
-  // Sandboxes as production isolates them: the firewalled sandbox network, the per-team claim.
+  // Sandboxes as production isolates them: the firewalled sandbox network and its network holders, the per-team claim.
   await installTestFirewall();
   const worker = await startTestWorker(
     server.database.db,
@@ -42,18 +54,26 @@ export async function startWorker(server: TestServer, overrides: Partial<WorkerS
       teamMaxConcurrentRuns: 10,
       ...overrides,
     },
-    { blobs: server.blobs, masterKey: server.masterKey, sandboxNetwork: TEST_SANDBOX_NETWORK },
+    {
+      blobs: server.blobs,
+      masterKey: server.masterKey,
+      sandboxNetwork: TEST_SANDBOX_NETWORK,
+    },
   );
   onCleanup(() => worker.close());
   return worker;
 }
 
-/** `POST /agent/runs` with the `command` harness; returns the run id. */
-export async function createCommandRun(server: TestServer, command: string): Promise<string> {
+/** `POST /agent/runs` with the `command` harness (and more `config`, e.g. an environment); returns the run id. */
+export async function createCommandRun(
+  server: TestServer,
+  command: string,
+  config: Record<string, unknown> = {},
+): Promise<string> {
   const res = await fetch(`${server.baseUrl}/agent/runs`, {
     method: "POST",
     headers: { authorization: `Bearer ${server.team.apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ prompt: "benchmark", config: { harness: { type: "command", command } } }),
+    body: JSON.stringify({ prompt: "benchmark", config: { harness: { type: "command", command }, ...config } }),
   });
   const body = (await res.json()) as { run_id?: string };
   if (res.status !== 200 || !body.run_id) throw new Error(`run not created: ${res.status} ${JSON.stringify(body)}`);
@@ -69,7 +89,7 @@ export async function waitForRunsToEnd(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const runs = await db.run.findMany({ where: { id: { in: [...runIds] } }, select: { id: true, state: true } });
-    const ended = runs.filter((run) => (TERMINAL_RUN_STATES as readonly string[]).includes(run.state));
+    const ended = runs.filter((run) => isTerminalRunState(run.state));
     if (ended.length === runIds.length) return new Map(ended.map((run) => [run.id, run.state]));
     if (Date.now() > deadline)
       throw new Error(`${runIds.length - ended.length} of ${runIds.length} runs still not ended`);

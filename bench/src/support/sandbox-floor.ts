@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DockerSandboxProvider, type Sandbox } from "@oz/sandbox";
-import { testWorkerSettings } from "../../../apps/worker/test/support/test-worker.ts";
-import { SANDBOX_PATHS } from "../../../apps/worker/src/settings.ts";
+import { SANDBOX_PATHS, testWorkerSettings } from "../../../apps/worker/test/support/test-worker.ts";
 import { onCleanup } from "./cleanup.ts";
 import { TEST_IMAGE } from "./platform.ts";
 

@@ -8,7 +8,7 @@ import { redactBuffer, redactSecrets, type SecretValues } from "@oz/secrets";
 interface ArtifactOwner {
   runId: string;
   teamId: string;
-  /** Public artifacts can be read without credentials (contract §2.4). Default: private. */
+  /** Public artifacts can be read without credentials. Default: private. */
   isPublic?: boolean;
   /** The run's secrets: their values are redacted from the content before it is stored. */
   redact?: SecretValues;
@@ -33,7 +33,7 @@ export interface PlanArtifactInput extends ArtifactOwner {
 
 export interface RecordedArtifact {
   uid: string;
-  /** As it appears in the run's `artifacts` (contract §3.8.1). */
+  /** As it appears in the run's `artifacts`. */
   item: ArtifactItem;
 }
 

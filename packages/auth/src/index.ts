@@ -10,3 +10,10 @@ export {
 } from "./principal-cache.ts";
 export { PRINCIPAL_CHANGES_CHANNEL, PRINCIPAL_LISTENER_APPLICATION_NAME } from "./principal-changes.ts";
 export { newSecretToken, hashSecretToken } from "./one-time-tokens.ts";
+export {
+  issueRunCredential,
+  authenticateRunCredential,
+  RUN_CREDENTIAL_PREFIX,
+  RUN_CREDENTIAL_STATES,
+  type CredentialRun,
+} from "./run-credentials.ts";

@@ -23,6 +23,6 @@ export interface AgentPrincipal {
   apiKeyId: string;
 }
 
-/** `user:<uid>` / `service_account:<uid>` (contract §1.2). */
+/** `user:<uid>` / `service_account:<uid>`. */
 export const principalId = (p: Principal): string => (p.kind === "user" ? p.userId : p.agentId);
 export const principalString = (p: Principal): string => `${p.kind}:${principalId(p)}`;

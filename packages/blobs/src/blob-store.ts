@@ -15,7 +15,8 @@ export interface BlobInfo {
  * `-` that do not start with a dot (e.g. `teams/<team>/runs/<run>/<artifact>`); anything else is rejected with
  * InvalidBlobKeyError, so a key can never escape the store.
  *
- * LocalDirBlobStore is the default. An S3-compatible store implements the same four methods over one bucket
+ * PostgresBlobStore is the default (OZ_BLOB_STORE=postgres: every process on any host shares it); LocalDirBlobStore
+ * keeps blobs in one directory. An S3-compatible store implements the same four methods over one bucket
  * (put → PutObject/multipart upload with ContentType, get → GetObject body or null on NoSuchKey, stat →
  * HeadObject, delete → DeleteObject) and is passed wherever a BlobStore is expected.
  */

@@ -21,4 +21,17 @@ describe("loadWorkerConfig", () => {
     expect(loadWorkerConfig({}).OZ_WORKER_DRAIN_SECONDS).toBe(30);
     expect(loadWorkerConfig({ OZ_WORKER_DRAIN_SECONDS: "0" }).OZ_WORKER_DRAIN_SECONDS).toBe(0);
   });
+
+  it("serves metrics only when a port is given, and never mistakes an empty value for port 0", () => {
+    expect(loadWorkerConfig({}).OZ_WORKER_METRICS_PORT).toBeUndefined();
+    expect(loadWorkerConfig({ OZ_WORKER_METRICS_PORT: "" }).OZ_WORKER_METRICS_PORT).toBeUndefined();
+    expect(loadWorkerConfig({ OZ_WORKER_METRICS_PORT: "0" }).OZ_WORKER_METRICS_PORT).toBe(0);
+    expect(loadWorkerConfig({ OZ_WORKER_METRICS_PORT: "9464" }).OZ_WORKER_METRICS_PORT).toBe(9464);
+    expect(() => loadWorkerConfig({ OZ_WORKER_METRICS_PORT: "metrics" })).toThrow(/OZ_WORKER_METRICS_PORT/);
+  });
+
+  it("refuses a guessable scrape token", () => {
+    expect(() => loadWorkerConfig({ OZ_METRICS_TOKEN: "short" })).toThrow(/OZ_METRICS_TOKEN: must be at least 16/);
+    expect(loadApiConfig({ OZ_METRICS_TOKEN: " " }).OZ_METRICS_TOKEN).toBeUndefined();
+  });
 });

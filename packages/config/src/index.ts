@@ -2,6 +2,9 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { parseCidr } from "@oz/egress";
+import { dockerEndpointFrom, DockerEndpointError, type DockerEndpoint } from "./docker-endpoint.ts";
+
+export { dockerEndpointFrom, DEFAULT_DOCKER_SOCKET, type DockerEndpoint, type DockerTls } from "./docker-endpoint.ts";
 
 /** Relative data paths resolve against the repository root: an API and a worker started elsewhere share them. */
 const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -68,7 +71,12 @@ const CommonEnv = z.object({
       return z.NEVER;
     }
   }),
-  /** The local blob store (artifacts): shared by the API, which serves blobs, and workers, which write them. */
+  /**
+   * Where artifact bytes live: `postgres` (tables in DATABASE_URL's database, shared by every API and worker on any
+   * host) or `local` (the directory OZ_BLOB_DIR, which the API and every worker must then share).
+   */
+  OZ_BLOB_STORE: z.enum(["postgres", "local"]).default("postgres"),
+  /** The local blob store's directory (OZ_BLOB_STORE=local). */
   OZ_BLOB_DIR: z
     .string()
     .default(".data/blobs")
@@ -93,6 +101,8 @@ const CommonEnv = z.object({
   OZ_SANDBOX_MAX_PIDS: z.coerce.number().int().min(16).default(4096),
   /** Runs of one team in progress at once (beyond it, runs wait QUEUED); 0 = no limit. */
   OZ_TEAM_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(0).default(10),
+  /** Largest warm pool (`warm_pool.size`) an environment may ask for; larger is refused (400); 0 = no pools. */
+  OZ_WARM_POOL_MAX_SIZE: z.coerce.number().int().min(0).max(64).default(4),
   /** Apply pending migrations at start-up (under a lock, so several processes may start at once). */
   OZ_MIGRATE_ON_START: z
     .enum(["true", "false"])
@@ -100,6 +110,13 @@ const CommonEnv = z.object({
     .transform((v) => v === "true"),
   /** How long start-up waits for PostgreSQL, Redis, or another process's migration before giving up. */
   OZ_STARTUP_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
+  /**
+   * The bearer token Prometheus sends to scrape `/metrics` (docs/metrics.md). The API serves metrics only when it
+   * is set; a worker's metrics port requires it when set.
+   */
+  OZ_METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: "must be at least 16 characters (e.g. `openssl rand -hex 32`)",
+  }),
 });
 
 const ApiEnv = CommonEnv.extend({
@@ -136,6 +153,23 @@ const ApiEnv = CommonEnv.extend({
     .string()
     .default(".data/setup-token")
     .transform((path) => resolve(process.cwd(), path)),
+  /** The longest lifetime a run may ask for a federated identity token (`oz federate issue-token --duration`). */
+  OZ_OIDC_MAX_TOKEN_SECONDS: z.coerce.number().int().min(60).default(43200),
+  /** A new OIDC signing key takes over after this many days; the old one stays published until its tokens expire. */
+  OZ_OIDC_KEY_ROTATION_DAYS: z.coerce.number().positive().default(30),
+  /**
+   * How often each API process checks that every enabled scheduled agent has its BullMQ job scheduler (Redis
+   * may have lost them; Postgres is the source of truth). A Redis reconnection also triggers the check.
+   */
+  OZ_SCHEDULE_RECONCILE_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * Testing only: the seconds field put before every schedule's 5 fields (default `0`, the standard). `*\/2`
+   * makes `* * * * *` tick every two seconds; the API still accepts only 5-field expressions.
+   */
+  OZ_SCHEDULE_SECONDS_FIELD: z
+    .string()
+    .regex(/^[0-9*/,-]+$/, "must be a cron seconds field such as 0 or */2")
+    .default("0"),
   /** How long a dashboard sign-in lasts. */
   OZ_SESSION_LIFETIME_HOURS: z.coerce.number().positive().default(168),
   /**
@@ -175,6 +209,16 @@ function requireMasterKeyInProduction<T extends { NODE_ENV: string; OZ_MASTER_KE
   return config;
 }
 
+/**
+ * What the model catalogue (@oz/llm `loadModelCatalogue`) is read from: OZ_MODELS_FILE or OZ_MODELS,
+ * OZ_DEFAULT_MODEL, and the variables its entries name in `api_key_env` (any name, so the whole environment).
+ */
+export function modelCatalogueEnv(
+  env: Record<string, string | undefined> = process.env,
+): Readonly<Record<string, string | undefined>> {
+  return { ...env };
+}
+
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   const config = requireMasterKeyInProduction(parse(ApiEnv, env));
   return { ...config, OZ_PUBLIC_URL: config.OZ_PUBLIC_URL ?? `http://localhost:${config.PORT}` };
@@ -207,6 +251,19 @@ const WorkerEnv = CommonEnv.extend({
    * firewall (sandboxes on Docker's default bridge reach each other and the host); only for trusted workloads.
    */
   OZ_SANDBOX_FIREWALL: z.enum(["enforce", "off"]).default("enforce"),
+  /**
+   * Where the firewall's rules are installed: `local` (by this process: the engine runs on the worker's host) or
+   * `engine` (by a short-lived privileged container with the host's network on the engine, for a remote engine).
+   * Unset: `local` for a unix socket, `engine` for tcp:// and ssh://.
+   */
+  OZ_SANDBOX_FIREWALL_VIA: z.enum(["local", "engine"]).optional(),
+  /** The image of that container: it needs iptables (the platform's own image has it); present on the engine. */
+  OZ_SANDBOX_FIREWALL_HELPER_IMAGE: z.string().default("oz-selfhost"),
+  /**
+   * Network namespaces the worker keeps ready so a sandbox starts without being wired into its network
+   * (packages/sandbox/src/network-holders.ts); unset = OZ_WORKER_CONCURRENCY, 0 = none.
+   */
+  OZ_SANDBOX_NETWORK_HOLDERS: z.coerce.number().int().min(0).max(256).optional(),
   /** Disk a sandbox may write (its container layer), where the engine supports a limit; unset = none. */
   OZ_SANDBOX_DISK_MB: z.coerce.number().int().min(64).optional(),
   OZ_ARTIFACT_MAX_BYTES: z.coerce
@@ -219,9 +276,26 @@ const WorkerEnv = CommonEnv.extend({
   OZ_WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** On SIGTERM, how long runs in progress may finish before they are stopped and handed back. */
   OZ_WORKER_DRAIN_SECONDS: z.coerce.number().min(0).default(30),
+  /** Serve the worker's Prometheus metrics on this port (0 = any free one, logged); unset = no metrics server. */
+  OZ_WORKER_METRICS_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  /** The address the worker's metrics server binds. */
+  OZ_WORKER_METRICS_HOST: z.string().default("0.0.0.0"),
 });
-export type WorkerConfig = z.infer<typeof WorkerEnv>;
+export type WorkerConfig = Omit<z.infer<typeof WorkerEnv>, "OZ_SANDBOX_FIREWALL_VIA"> & {
+  OZ_SANDBOX_FIREWALL_VIA: "local" | "engine";
+  /** The Docker engine this worker drives (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, ...). */
+  dockerEndpoint: DockerEndpoint;
+};
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
-  return requireMasterKeyInProduction(parse(WorkerEnv, env));
+  const config = requireMasterKeyInProduction(parse(WorkerEnv, env));
+  let dockerEndpoint: DockerEndpoint;
+  try {
+    dockerEndpoint = dockerEndpointFrom(env);
+  } catch (err) {
+    if (!(err instanceof DockerEndpointError)) throw err;
+    throw new ConfigError(`invalid configuration:\n  ${err.variable}: ${err.message}`);
+  }
+  const firewallVia = config.OZ_SANDBOX_FIREWALL_VIA ?? (dockerEndpoint.protocol === "unix" ? "local" : "engine");
+  return { ...config, OZ_SANDBOX_FIREWALL_VIA: firewallVia, dockerEndpoint };
 }

@@ -3,7 +3,7 @@ import { Timestamp } from "./common.ts";
 import { AgentType, CredentialStrategy } from "./enums.ts";
 import { Harness, HarnessAuthSecrets, InferenceProviders, McpServerConfig, MemoryStoreRef } from "./run-config.ts";
 
-// Contract §3.10: cloud agents ("agent identities", service accounts).
+// Cloud agents ("agent identities", service accounts).
 
 export const AgentMemory = z.object({
   attached_stores: z.array(MemoryStoreRef),
@@ -60,7 +60,7 @@ const AgentSecrets = z
 
 const AttachedStores = z.array(MemoryStoreRef).superRefine(uniqueBy("uid", (s) => s.uid, "memory store"));
 
-/** Members shared by create and update; on update `""`, `[]` and `{}` clear a member (contract §2.11.2). */
+/** Members shared by create and update; on update `""`, `[]` and `{}` clear a member. */
 const agentFields = {
   description: z.string().max(2000, "description may be at most 2000 characters").nullish(),
   prompt: z.string().nullish(),
@@ -100,7 +100,7 @@ export const CreateAgentRequest = z
   .meta({ id: "CreateAgentRequest" });
 export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
 
-/** Partial update: omitted or null keeps, an empty value clears, anything else replaces (contract §2.11.2). */
+/** Partial update: omitted or null keeps, an empty value clears, anything else replaces. */
 export const UpdateAgentRequest = z
   .object({
     name: z.string().trim().min(1, "name cannot be empty").max(100, "name may be at most 100 characters").nullish(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Timestamp } from "./common.ts";
 
-// Contract §2.4 and §3.8.2: `GET /agent/artifacts/{artifactUid}`, discriminated by `artifact_type`.
+// `GET /agent/artifacts/{artifactUid}`, discriminated by `artifact_type`.
 
 export const ArtifactUidParams = z.object({ artifactUid: z.guid("artifactUid must be a UUID") });
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { ErrorCode, PrincipalType, ScopeType } from "./enums.ts";
 
-/** RFC 3339 instant with `Z` or a numeric offset and optional fractional seconds (contract §1.4). */
+/** RFC 3339 instant with `Z` or a numeric offset and optional fractional seconds. */
 export const Timestamp = z.iso.datetime({ offset: true });
 
-/** 22 characters of base 62: environment, agent, team, user and key UIDs (contract §1.6). */
+/** 22 characters of base 62: environment, agent, team, user and key UIDs. */
 export const Uid = z.string().regex(/^[A-Za-z0-9]{22}$/, "must be 22 letters or digits");
 
 export const UserProfile = z
@@ -21,7 +21,7 @@ export type UserProfile = z.infer<typeof UserProfile>;
 export const Scope = z.object({ type: ScopeType, uid: z.string().optional() }).meta({ id: "Scope" });
 export type Scope = z.infer<typeof Scope>;
 
-/** RFC 7807 problem document of contract §1.8. */
+/** The RFC 7807 problem document every error is sent as. */
 export const Problem = z
   .object({
     type: z.string(),

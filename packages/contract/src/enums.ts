@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// Enumerations of contract §3.1. Keep the order of the contract: the dashboard shows them in this order.
+// The API's enumerations, in the Oz API's own order: the dashboard shows them in this order.
 
 export const RunState = z.enum([
   "QUEUED",
@@ -14,9 +14,6 @@ export const RunState = z.enum([
   "CANCELLED",
 ]);
 export type RunState = z.infer<typeof RunState>;
-
-/** States after which a run does no more work until a follow-up starts a new execution. */
-export const TERMINAL_RUN_STATES = ["SUCCEEDED", "FAILED", "ERROR", "CANCELLED"] as const satisfies readonly RunState[];
 
 export const RunSourceType = z.enum([
   "LINEAR",

@@ -3,7 +3,7 @@ import { Scope, Timestamp, UserProfile } from "./common.ts";
 import { RunState } from "./enums.ts";
 import { SecretName } from "./secrets.ts";
 
-// Contract §3.6 plus our own create/update bodies, shaped like the CLI's `oz environment` flags.
+// Environments, plus our own create/update bodies, shaped like the CLI's `oz environment` flags.
 
 export const GithubRepo = z.object({
   owner: z.string().min(1),
@@ -24,6 +24,12 @@ export const SandboxResources = z.object({
   pids_limit: z.number().int().min(16).max(65536).optional(),
 });
 
+/**
+ * Ours: sandboxes of this environment the worker keeps started, cloned and set up (without secrets) so a run
+ * starts in one at once. 0 or absent: none. At most the operator's OZ_WARM_POOL_MAX_SIZE.
+ */
+export const WarmPool = z.object({ size: z.number().int().min(0).max(64) }).meta({ id: "WarmPool" });
+
 export const CloudEnvironmentConfig = z
   .object({
     name: z.string().optional(),
@@ -37,6 +43,7 @@ export const CloudEnvironmentConfig = z
     network: NetworkMode.optional(),
     resources: SandboxResources.optional(),
     secrets: z.array(z.string()).optional(),
+    warm_pool: WarmPool.optional(),
   })
   .meta({ id: "CloudEnvironmentConfig" });
 export type CloudEnvironmentConfig = z.infer<typeof CloudEnvironmentConfig>;
@@ -93,6 +100,7 @@ export const CreateEnvironmentRequest = z
     resources: SandboxResources.default({}),
     secrets: z.array(SecretName).default([]),
     failure_session_retention_minutes: RetentionMinutes.nullish(),
+    warm_pool: WarmPool.optional(),
   })
   .meta({ id: "CreateEnvironmentRequest" });
 export type CreateEnvironmentRequest = z.infer<typeof CreateEnvironmentRequest>;
@@ -112,6 +120,7 @@ export const UpdateEnvironmentRequest = z
     resources: SandboxResources.nullish(),
     secrets: z.array(SecretName).nullish(),
     failure_session_retention_minutes: RetentionMinutes.nullish(),
+    warm_pool: WarmPool.nullish(),
   })
   .meta({ id: "UpdateEnvironmentRequest" });
 export type UpdateEnvironmentRequest = z.infer<typeof UpdateEnvironmentRequest>;

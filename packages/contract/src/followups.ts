@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { QueryMode } from "./enums.ts";
 
-// Contract §2.8 and §2.9: follow-up messages to a run, and the handoff snapshot files of its last execution.
+// Follow-up messages to a run, and the handoff snapshot files of its last execution.
 
 /** Body of `POST /agent/runs/{runId}/followups`. A missing or blank `message` is refused (400). */
 export const RunSubmitFollowupParams = z
@@ -16,7 +16,7 @@ export type RunSubmitFollowupParams = z.infer<typeof RunSubmitFollowupParams>;
 /** The follow-up was accepted (contract D8: `{}`); progress shows in `GET /agent/runs/{runId}`. */
 export const RunSubmitFollowupResponse = z.object({}).meta({ id: "RunSubmitFollowupResponse" });
 
-/** How a follow-up reaches the agent, by the run's state when it was sent (contract §2.9). */
+/** How a follow-up reaches the agent, by the run's state when it was sent. */
 export const FollowupDelivery = z.enum([
   /** Queued or pending: added to the prompt the agent starts with. */
   "with_prompt",

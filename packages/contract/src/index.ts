@@ -1,4 +1,5 @@
 export * from "./enums.ts";
+export * from "./run-states.ts";
 export * from "./common.ts";
 export * from "./run-config.ts";
 export * from "./runs.ts";
@@ -14,3 +15,6 @@ export * from "./models.ts";
 export * from "./skills.ts";
 export * from "./followups.ts";
 export * from "./worker-hosts.ts";
+export * from "./federation.ts";
+export * from "./schedules.ts";
+export * from "./budgets.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CredentialStrategy, HarnessType } from "./enums.ts";
 
-/** Contract §3.4: exactly one transport selector (`warp_id`, `command` or `url`). */
+/** An MCP server: exactly one transport selector (`warp_id`, `command` or `url`). */
 export const McpServerConfig = z
   .object({
     warp_id: z.string().optional(),
@@ -22,7 +22,7 @@ export const Harness = z
     type: HarnessType.optional(),
     model_id: z.string().optional(),
     reasoning_level: z.string().optional(),
-    /** [compat] older clients' spelling of `harness_auth_secrets` (contract §6 row 12). */
+    /** [compat] older clients' spelling of `harness_auth_secrets`. */
     auth_secret_name: z.string().optional(),
     /** Ours: the shell command run by the `command` harness. */
     command: z.string().optional(),
@@ -55,7 +55,7 @@ export const MemoryStoreRef = z.object({
 
 export const SessionSharing = z.object({ public_access: z.enum(["VIEWER", "EDITOR"]).optional() });
 
-/** Contract §3.3, used for requests and (resolved) for `RunItem.agent_config`. All members optional. */
+/** A run's configuration, used for requests and (resolved) for `RunItem.agent_config`. All members optional. */
 export const AmbientAgentConfig = z
   .object({
     name: z.string().optional(),

@@ -3,7 +3,7 @@ import { Timestamp } from "./common.ts";
 import { ErrorCode, QueryMode, RunState } from "./enums.ts";
 import { FollowupDelivery } from "./followups.ts";
 
-// Ours: the run transcript (DESIGN §6). `GET /agent/runs/{runId}/events` and its SSE stream carry these.
+// Ours: the run transcript. `GET /agent/runs/{runId}/events` and its SSE stream carry these.
 
 /** Payloads by event type. Output text has every secret value redacted before it is stored. */
 export const RunEventPayloads = {
@@ -16,6 +16,8 @@ export const RunEventPayloads = {
     status: z.enum(["started", "succeeded", "failed"]),
     exit_code: z.number().int().optional(),
     duration_ms: z.number().int().optional(),
+    /** Ours: the step ran when the sandbox was prepared for the environment's warm pool, before the run took it. */
+    warm_pool: z.boolean().optional(),
   }),
   /** Output of a setup step or of the harness process. */
   output: z.object({ stream: z.enum(["stdout", "stderr"]), text: z.string(), step: z.number().int().optional() }),
@@ -42,7 +44,7 @@ export const RunEventPayloads = {
     output: z.string(),
     duration_ms: z.number().int(),
   }),
-  /** A follow-up message sent to the run (contract §2.9), and how it reaches the agent. */
+  /** A follow-up message sent to the run, and how it reaches the agent. */
   followup: z.object({ message: z.string(), mode: QueryMode, delivery: FollowupDelivery }),
   /** Tokens one model response used. */
   usage: z.object({

@@ -5,7 +5,7 @@ import { AmbientAgentConfig } from "./run-config.ts";
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
-/** Contract §2.3: ≤ 20 keys; keys 1–64 bytes of [a-zA-Z0-9._-]; values ≤ 256 bytes UTF-8 without NUL. */
+/** Run metadata: ≤ 20 keys; keys 1–64 bytes of [a-zA-Z0-9._-]; values ≤ 256 bytes UTF-8 without NUL. */
 export const RunMetadata = z
   .record(
     z
@@ -29,13 +29,13 @@ export const Attachment = z.object({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
-/** [compat] α8 `images` (contract §6 row 2). */
+/** [compat] α8 `images`. */
 export const LegacyImage = z.object({
   data: base64,
   mime_type: z.enum(["image/jpeg", "image/png", "image/gif", "image/webp"]),
 });
 
-/** `AgentRunParams`: body of `POST /agent/runs` and `POST /agent/run`. `null` means absent (contract §1.3). */
+/** `AgentRunParams`: body of `POST /agent/runs` and `POST /agent/run`. `null` means absent. */
 export const AgentRunParams = z
   .object({
     prompt: z.string().nullish(),
@@ -103,7 +103,7 @@ export const RequestUsage = z
   .meta({ id: "RequestUsage" });
 export type RequestUsage = z.infer<typeof RequestUsage>;
 
-/** Contract §3.8.1, discriminated by `artifact_type`. `data` is kept open so every variant round-trips. */
+/** An artifact of a run, discriminated by `artifact_type`. `data` is kept open so every variant round-trips. */
 export const ArtifactItem = z
   .object({
     artifact_type: ArtifactType,
@@ -125,8 +125,9 @@ export const RunSchedule = z.object({
   schedule_name: z.string(),
   cron_schedule: z.string(),
 });
+export type RunSchedule = z.infer<typeof RunSchedule>;
 
-/** Contract §3.2. */
+/** A run as the API returns it. */
 export const RunItem = z
   .object({
     run_id: z.string(),
@@ -175,7 +176,7 @@ export const SortOrder = z.enum(["asc", "desc"]);
 export type SortOrder = z.infer<typeof SortOrder>;
 
 /**
- * Query of `GET /agent/runs` (contract §2.5) after the query-string parser has turned repeated keys into
+ * Query of `GET /agent/runs` after the query-string parser has turned repeated keys into
  * arrays, `metadata[k]=v` into an object and dropped empty values. No component id: OpenAPI describes a
  * query as inline parameters, which a `$ref` cannot be.
  */
@@ -213,5 +214,5 @@ export type ListRunsQuery = z.infer<typeof ListRunsQuery>;
 
 export const RunIdParams = z.object({ runId: z.string() });
 
-/** Body of a successful `POST /agent/runs/{runId}/cancel`: the bare run ID as `text/plain` (contract §2.7, D4). */
+/** Body of a successful `POST /agent/runs/{runId}/cancel`: the bare run ID as `text/plain`. */
 export const RunCancelResponse = z.string().meta({ id: "RunCancelResponse" });

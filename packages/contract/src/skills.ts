@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Timestamp } from "./common.ts";
 
-// Contract §2.1 and §3.9: `GET /agent`, the skills found in the repositories of the team's environments.
+// `GET /agent`, the skills found in the repositories of the team's environments.
 
 export const AgentSkillVariant = z
   .object({
@@ -35,7 +35,7 @@ export type AgentSkill = z.infer<typeof AgentSkill>;
 export const AgentListResponse = z.object({ agents: z.array(AgentSkill) }).meta({ id: "AgentListResponse" });
 export type AgentListResponse = z.infer<typeof AgentListResponse>;
 
-/** A query-string boolean: the SDKs send `true` / `false` (contract §1.4). */
+/** A query-string boolean: the SDKs send `true` / `false`. */
 const QueryBoolean = z
   .enum(["true", "false"], { error: "must be true or false" })
   .transform((value) => value === "true");

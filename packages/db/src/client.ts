@@ -27,6 +27,9 @@ const pools = new WeakMap<Db, pg.Pool>();
 /** Prisma 7 runs its query compiler as wasm on top of pg: no native engine, works offline. */
 export function createDb({ connectionString, poolSize = 10 }: DbOptions): Db {
   const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // An idle connection the server closed (a restart) leaves the pool and the next query opens another; without a
+  // listener, pg would throw it as an uncaught error before Prisma's first query attaches one of its own.
+  pool.on("error", () => {});
   const adapter = new PrismaPg(pool, {
     statementNameGenerator: (query) => statementName(query.sql),
     disposeExternalPool: true,
@@ -36,14 +39,19 @@ export function createDb({ connectionString, poolSize = 10 }: DbOptions): Db {
   return db;
 }
 
+/** The pg pool under `db`, for code that streams rows or needs a transaction of its own (the Postgres blob store). */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("poolOf needs a client made by createDb");
+  return pool;
+}
+
 /**
  * Runs a raw statement on the pg pool under `db`, without Prisma, for hot reads of many rows: Prisma maps each
  * value of a raw result on its own (~0.3 ms for a page of 20 runs). Rows are as pg parses them: timestamps
  * as Dates, json as values, int8 as strings. Same `/* prepared *\/` convention as Prisma's raw queries.
  */
 export async function queryRows<Row>(db: Db, query: Prisma.Sql): Promise<Row[]> {
-  const pool = pools.get(db);
-  if (!pool) throw new Error("queryRows needs a client made by createDb");
-  const { rows } = await pool.query({ name: statementName(query.text), text: query.text, values: query.values });
+  const { rows } = await poolOf(db).query({ name: statementName(query.text), text: query.text, values: query.values });
   return rows as Row[];
 }

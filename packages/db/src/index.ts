@@ -1,4 +1,4 @@
-export { createDb, queryRows, type Db, type DbOptions } from "./client.ts";
+export { createDb, poolOf, queryRows, type Db, type DbOptions } from "./client.ts";
 export {
   migrateUp,
   isSchemaCurrent,

@@ -8,7 +8,7 @@ export interface CatalogueEntry {
   runState: "FAILED" | "ERROR";
 }
 
-/** Contract §4: one entry per code. Titles follow the docs' summary phrases. */
+/** One entry per error code of the API. Titles follow the docs' summary phrases. */
 export const ERROR_CATALOGUE: Record<ErrorCode, CatalogueEntry> = {
   insufficient_credits: { status: 403, title: "Insufficient credits.", retryable: false, runState: "FAILED" },
   feature_not_available: { status: 403, title: "Feature not available.", retryable: false, runState: "FAILED" },

@@ -1,7 +1,7 @@
 import type { ErrorCode, Problem } from "@oz/contract";
 import type { ApiError } from "./api-error.ts";
 
-/** Builds the RFC 7807 document of contract §1.8 for an error; `typeBase` is our public docs URL for errors. */
+/** Builds the RFC 7807 problem document of an error; `typeBase` is our public docs URL for errors. */
 export function toProblem(err: ApiError, instance: string | undefined, traceId: string, typeBase: string): Problem {
   return {
     type: problemType(typeBase, err.code),
@@ -18,7 +18,7 @@ export function toProblem(err: ApiError, instance: string | undefined, traceId: 
 
 export const problemType = (typeBase: string, code: ErrorCode) => `${typeBase.replace(/\/$/, "")}/${code}`;
 
-/** How clients derive the code (contract §1.8): last non-empty path segment of `type`, `-` → `_`. */
+/** How clients derive the code: last non-empty path segment of `type`, `-` → `_`. */
 export function codeOfProblemType(type: string): string {
   const segments = type.split("/").filter(Boolean);
   return (segments.at(-1) ?? "").replaceAll("-", "_");

@@ -1,14 +1,22 @@
 import type { RunEvent } from "@oz/contract";
 import type { Redis } from "ioredis";
 
-/** One Redis channel per run, so any API replica can serve any run's live stream. */
-export const runEventsChannel = (runId: string) => `oz:run-events:${runId}`;
+/**
+ * One Redis channel per run, so any API replica can serve any run's live stream; under the deployment's queue
+ * prefix (OZ_QUEUE_PREFIX), so deployments sharing one Redis never see each other's events.
+ */
+export const runEventsChannel = (prefix: string, runId: string) => `${prefix}:run-events:${runId}`;
 
 /** Best effort: Postgres is the log; a missed publish only delays a live viewer until its next poll. */
-export async function publishRunEvents(redis: Redis, runId: string, events: readonly RunEvent[]): Promise<void> {
+export async function publishRunEvents(
+  redis: Redis,
+  prefix: string,
+  runId: string,
+  events: readonly RunEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   try {
-    await redis.publish(runEventsChannel(runId), JSON.stringify(events));
+    await redis.publish(runEventsChannel(prefix, runId), JSON.stringify(events));
   } catch {
     // Redis is down: viewers catch up from Postgres.
   }
@@ -23,9 +31,13 @@ type Listener = (events: RunEvent[]) => void;
 export class RunEventHub {
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(private readonly subscriber: Redis) {
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+  ) {
     subscriber.on("message", (channel: string, message: string) => {
-      const runId = channel.slice(runEventsChannel("").length);
+      if (!channel.startsWith(runEventsChannel(prefix, ""))) return;
+      const runId = channel.slice(runEventsChannel(prefix, "").length);
       const set = this.listeners.get(runId);
       if (!set) return;
       let events: RunEvent[];
@@ -45,7 +57,7 @@ export class RunEventHub {
       set = new Set();
       this.listeners.set(runId, set);
       try {
-        await this.subscriber.subscribe(runEventsChannel(runId));
+        await this.subscriber.subscribe(runEventsChannel(this.prefix, runId));
       } catch {
         // Redis is down: the viewer still gets events by polling Postgres.
       }
@@ -55,7 +67,7 @@ export class RunEventHub {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(runId) === set) {
         this.listeners.delete(runId);
-        void this.subscriber.unsubscribe(runEventsChannel(runId)).catch(() => {});
+        void this.subscriber.unsubscribe(runEventsChannel(this.prefix, runId)).catch(() => {});
       }
     };
   }

@@ -18,28 +18,37 @@ const toRunEvent = (r: EventRow): RunEvent => ({
 });
 
 const UNIQUE_VIOLATION = "23505";
-const isUniqueViolation = (err: unknown): boolean =>
+/** Two writers took the same `seq` for a run: the loser writes again with the next numbers. */
+export const isSeqCollision = (err: unknown): boolean =>
   JSON.stringify(err ?? "").includes(UNIQUE_VIOLATION) || /unique constraint/i.test(String((err as Error)?.message));
 
 /**
- * Appends events to a run's transcript in one statement; `seq` continues the run's numbering. Two writers
- * (the worker and an API cancelling) can collide on `seq`: the loser retries with the next numbers.
+ * One INSERT of a run's events; `seq` continues the run's numbering. Throws on a `seq` collision (see
+ * isSeqCollision): inside a transaction the whole transaction must be tried again, which its owner does.
  */
-export async function appendRunEvents(db: Db, runId: string, events: readonly NewRunEvent[]): Promise<RunEvent[]> {
+export async function insertRunEvents(db: Db, runId: string, events: readonly NewRunEvent[]): Promise<RunEvent[]> {
   if (events.length === 0) return [];
   const batch = JSON.stringify(events.map((e, i) => ({ ord: i + 1, type: e.type, payload: e.payload })));
+  const rows = await db.$queryRaw<EventRow[]>`
+    INSERT INTO run_events (run_id, seq, type, payload)
+    SELECT ${runId}::uuid,
+           COALESCE((SELECT max(seq) FROM run_events WHERE run_id = ${runId}::uuid), 0) + e.ord,
+           e.type, e.payload
+      FROM jsonb_to_recordset(${batch}::jsonb) AS e(ord int, type text, payload jsonb)
+    RETURNING id, seq, type, payload, created_at`;
+  return rows.sort((a, b) => a.seq - b.seq).map(toRunEvent);
+}
+
+/**
+ * Appends events to a run's transcript in one statement. Two writers (the worker and an API cancelling) can
+ * collide on `seq`: the loser retries with the next numbers.
+ */
+export async function appendRunEvents(db: Db, runId: string, events: readonly NewRunEvent[]): Promise<RunEvent[]> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const rows = await db.$queryRaw<EventRow[]>`
-        INSERT INTO run_events (run_id, seq, type, payload)
-        SELECT ${runId}::uuid,
-               COALESCE((SELECT max(seq) FROM run_events WHERE run_id = ${runId}::uuid), 0) + e.ord,
-               e.type, e.payload
-          FROM jsonb_to_recordset(${batch}::jsonb) AS e(ord int, type text, payload jsonb)
-        RETURNING id, seq, type, payload, created_at`;
-      return rows.sort((a, b) => a.seq - b.seq).map(toRunEvent);
+      return await insertRunEvents(db, runId, events);
     } catch (err) {
-      if (attempt < 5 && isUniqueViolation(err)) continue;
+      if (attempt < 5 && isSeqCollision(err)) continue;
       throw err;
     }
   }

@@ -1,4 +1,12 @@
-export type { ConversationStore, FollowupSource, Harness, HarnessContext, HarnessOutcome, HarnessRun } from "./port.ts";
+export type {
+  BudgetCheck,
+  ConversationStore,
+  FollowupSource,
+  Harness,
+  HarnessContext,
+  HarnessOutcome,
+  HarnessRun,
+} from "./port.ts";
 export { commandHarness } from "./command-harness.ts";
 export { selectHarness } from "./select-harness.ts";
 export { ozHarness } from "./oz/oz-harness.ts";

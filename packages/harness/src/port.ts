@@ -35,7 +35,7 @@ export interface HarnessContext {
   basePrompt?: string;
   /** Bounds of the `oz` tool loop; defaults apply to what is unset. */
   toolLoopLimits?: Partial<ToolLoopLimits>;
-  /** Follow-ups sent while the run executes (contract §2.9); a harness that `takesLiveFollowups` drains it. */
+  /** Follow-ups sent while the run executes; a harness that `takesLiveFollowups` drains it. */
   followups?: FollowupSource;
   /**
    * Where the worker may connect on the run's behalf (MCP url servers): private, loopback and link-local
@@ -44,6 +44,17 @@ export interface HarnessContext {
   egress?: EgressPolicy;
   /** The run's conversation, kept across executions so a follow-up's new execution continues it. */
   conversation?: ConversationStore;
+  /** The team's spending budget, asked before every model turn of the built-in harness. */
+  budget?: BudgetCheck;
+}
+
+/** Whether the run's team may keep spending. */
+export interface BudgetCheck {
+  /**
+   * Given what this execution has cost so far (not yet recorded on the run), the message to stop the run with
+   * when the team's budget is used up; undefined while it is not.
+   */
+  exceeded(executionCostUsd: number): Promise<string | undefined>;
 }
 
 /** The follow-up messages of a running run that no execution has taken yet. */
@@ -68,7 +79,7 @@ export interface HarnessOutcome {
   usage?: Partial<RequestUsage>;
 }
 
-/** Given a prepared sandbox and the run, do the work and say how it ended (DESIGN §5). */
+/** Given a prepared sandbox and the run, do the work and say how it ended. */
 export interface Harness {
   run(ctx: HarnessContext): Promise<HarnessOutcome>;
   /** Hands follow-ups to the agent while it runs; otherwise they wait for a new execution after this one. */

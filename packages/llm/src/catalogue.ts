@@ -69,9 +69,10 @@ export class ModelCatalogue {
 
 /**
  * Reads the catalogue from `OZ_MODELS_FILE` (JSON or YAML) or `OZ_MODELS` (JSON), and `OZ_DEFAULT_MODEL`.
- * Neither set → an empty catalogue. Throws a ConfigError naming the bad entry and field.
+ * Neither set → an empty catalogue. Throws a ConfigError naming the bad entry and field. The settings are passed in
+ * (packages/config's `modelCatalogueEnv` in the processes): this package never reads the environment itself.
  */
-export function loadModelCatalogue(env: Readonly<Record<string, string | undefined>> = process.env): ModelCatalogue {
+export function loadModelCatalogue(env: Readonly<Record<string, string | undefined>>): ModelCatalogue {
   const file = env.OZ_MODELS_FILE?.trim();
   const inline = env.OZ_MODELS?.trim();
   if (file && inline)

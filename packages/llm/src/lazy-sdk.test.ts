@@ -28,7 +28,7 @@ async function sdkModulesLoadedBy(code: string): Promise<string[]> {
 describe("the provider SDKs", () => {
   it("are not loaded by importing the package, reading the catalogue or making a client", async () => {
     const loaded = await sdkModulesLoadedBy(`
-      llm.loadModelCatalogue();
+      llm.loadModelCatalogue({});
       llm.createLlmClient({ id: "a", provider: "anthropic", base_url: "http://127.0.0.1:9" }, undefined);
       llm.createLlmClient({ id: "o", provider: "openai", base_url: "http://127.0.0.1:9" }, undefined);
     `);

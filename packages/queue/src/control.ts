@@ -1,22 +1,25 @@
 import type { Redis } from "ioredis";
 
-/** Channel on which the API tells workers to stop a run (cancel). Workers ignore runs they do not hold. */
-export const RUN_CANCEL_CHANNEL = "oz:run-cancel";
+// Pub/sub channels live under the deployment's queue prefix (OZ_QUEUE_PREFIX), like its queue keys, so that
+// deployments sharing one Redis never stop or wake each other's runs.
 
-export async function publishCancel(redis: Redis, runId: string): Promise<void> {
+/** Channel on which the API tells workers to stop a run (cancel). Workers ignore runs they do not hold. */
+export const runCancelChannel = (prefix: string) => `${prefix}:run-cancel`;
+
+export async function publishCancel(redis: Redis, prefix: string, runId: string): Promise<void> {
   try {
-    await redis.publish(RUN_CANCEL_CHANNEL, runId);
+    await redis.publish(runCancelChannel(prefix), runId);
   } catch {
     // Redis is down: the worker's lease loop notices the CANCELLED state within one renewal.
   }
 }
 
 /** Channel on which the API tells workers a follow-up was sent to a run (its text is in Postgres). */
-export const RUN_FOLLOWUP_CHANNEL = "oz:run-followup";
+export const runFollowupChannel = (prefix: string) => `${prefix}:run-followup`;
 
-export async function publishFollowup(redis: Redis, runId: string): Promise<void> {
+export async function publishFollowup(redis: Redis, prefix: string, runId: string): Promise<void> {
   try {
-    await redis.publish(RUN_FOLLOWUP_CHANNEL, runId);
+    await redis.publish(runFollowupChannel(prefix), runId);
   } catch {
     // Redis is down: the follow-up waits in Postgres; the agent takes it before it finishes.
   }

@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import { describe, expect, it } from "vitest";
 import { DockerSandboxProvider, SANDBOX_MARKER_LABEL } from "./docker-provider.ts";
 import { SANDBOX_LABELS, SandboxError, type Sandbox } from "./port.ts";
-import { useTestSandboxes } from "./test-sandboxes.ts";
+import { TEST_IMAGE, useTestSandboxes } from "./test-sandboxes.ts";
 
 const { provider, workerId, otherWorkerId, spec, create } = useTestSandboxes();
 const docker = new Docker();
@@ -94,12 +95,16 @@ describe("sandbox lifecycle", () => {
     const unreachable = new DockerSandboxProvider({ docker: new Docker({ socketPath: "/nonexistent/docker.sock" }) });
     expect((await sandboxError(unreachable.create(spec()))).code).toBe("daemon_unavailable");
     expect((await sandboxError(unreachable.list())).code).toBe("daemon_unavailable");
+    expect(await unreachable.engineProblem()).toContain("/nonexistent/docker.sock");
+    expect(await provider.engineProblem()).toBeNull();
   });
 
   it("destroys a sandbox, ending what runs in it, and destroying it again is harmless", async () => {
     const sandbox = await create();
-    const running = sandbox.exec("sleep 600");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let started!: () => void;
+    const isRunning = new Promise<void>((resolve) => (started = resolve));
+    const running = sandbox.exec("echo started; sleep 600", { onOutput: () => started() });
+    await isRunning;
     await sandbox.destroy();
 
     expect((await running).exitCode).toBe(137);
@@ -124,10 +129,38 @@ describe("sandbox lifecycle", () => {
     const second = await create({ teamId: "team-b" });
 
     expect(await provider.list({ runId: first.runId })).toEqual([
-      { id: first.id, runId: first.runId, workerId, teamId: "team-a", running: true },
+      {
+        id: first.id,
+        runId: first.runId,
+        workerId,
+        teamId: "team-a",
+        running: true,
+        starting: false,
+        createdAt: expect.any(Date),
+        pool: null,
+      },
     ]);
     const mine = await provider.list({ workerId });
     expect(mine.map((sandbox) => sandbox.id).sort()).toEqual([first.id, second.id].sort());
+  });
+
+  it("labels a warm-pool sandbox with its environment and finds it by run once assigned to one", async () => {
+    const warm = await create({ runId: "", pool: "env-1", teamId: "team-a" });
+    const [listed] = (await provider.list({ workerId })).filter((sandbox) => sandbox.id === warm.id);
+    expect(listed).toMatchObject({ runId: "", pool: "env-1", teamId: "team-a", running: true });
+
+    const runId = randomUUID();
+    // A leftover sandbox of the same run (an earlier attempt) gives way.
+    const leftover = await create({ runId });
+    await provider.assignToRun(warm.id, runId);
+    expect(await provider.list({ runId })).toEqual([expect.objectContaining({ id: warm.id, runId, pool: "env-1" })]);
+    expect((await provider.get(warm.id))?.runId).toBe(runId);
+    expect(await provider.get(leftover.id)).toBeNull();
+  });
+
+  it("tells an image's id, or null for an image that is not here", async () => {
+    expect(await provider.imageId(TEST_IMAGE)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await provider.imageId("oz-test/no-such-image:never")).toBeNull();
   });
 
   it("reaps only this worker's sandboxes whose runs are no longer live", async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import Docker from "dockerode";
 import { dockerReasonOf, dockerStatusOf, isDaemonUnreachable, toSandboxError } from "./docker-errors.ts";
@@ -11,6 +12,8 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from "./port.ts";
+import { JOINED_HOLDER_LABEL, NetworkHolderPool, reapUnusedHolders, removeHolder } from "./network-holders.ts";
+import { networkGateway } from "./sandbox-gateway.ts";
 import { ensureSandboxNetwork } from "./sandbox-network.ts";
 import { SANDBOX_GID, SANDBOX_UID, WorkdirPreparer } from "./workdir.ts";
 
@@ -32,9 +35,21 @@ export interface DockerSandboxProviderOptions {
   network?: string;
   /** Per-sandbox disk limit (StorageOpt size), where the engine's storage driver supports it (see disk-limit.ts). */
   diskLimitMb?: number;
+  /**
+   * Network namespaces kept ready for networked sandboxes (network-holders.ts): `size` in all, labelled with the
+   * worker's id. Without it every sandbox is wired into the network as it starts.
+   */
+  networkHolders?: { size: number; workerId: string };
 }
 
+/** An engine that has not answered a ping in this long is taken as gone. */
+const ENGINE_PING_TIMEOUT_MS = 5_000;
+
 const containerName = (runId: string) => `oz-run-${runId}`;
+/** A warm-pool sandbox is named for no run until one takes it (`assignToRun` renames it to the run's name). */
+const poolContainerName = () => `oz-pool-${randomUUID()}`;
+/** The run a container's name says it serves (Docker lists names with a leading slash). */
+const runIdOfName = (name: string | undefined) => /^\/?oz-run-(.+)$/.exec(name ?? "")?.[1] ?? "";
 
 /**
  * Sandboxes as Docker containers, hardened by default: every capability dropped, no-new-privileges, an init
@@ -49,12 +64,30 @@ export class DockerSandboxProvider implements SandboxProvider {
   private readonly diskLimitMb: number | undefined;
   /** The sandbox network, made once per provider (a failed attempt is tried again by the next sandbox). */
   private networkReady: Promise<void> | undefined;
+  private readonly holders: NetworkHolderPool | undefined;
+  /** Sandbox container id → the holder whose namespace it joined (null: none), for sandboxes made here. */
+  private readonly joinedHolders = new Map<string, string | null>();
 
   constructor(options: DockerSandboxProviderOptions = {}) {
     this.docker = options.docker ?? new Docker();
     this.pullStallTimeoutMs = options.pullStallTimeoutMs ?? 15_000;
     this.network = options.network ?? "bridge";
     this.diskLimitMb = options.diskLimitMb;
+    const holders = options.networkHolders;
+    if (holders && holders.size > 0) {
+      this.holders = new NetworkHolderPool(this.docker, { network: this.network, ...holders });
+    }
+  }
+
+  async engineProblem(): Promise<string | null> {
+    try {
+      // dockerode takes an abort signal here; its types do not say so.
+      const ping = this.docker.ping.bind(this.docker) as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
+      await ping({ abortSignal: AbortSignal.timeout(ENGINE_PING_TIMEOUT_MS) });
+      return null;
+    } catch (err) {
+      return dockerReasonOf(err);
+    }
   }
 
   /** Makes the sandbox network if it is missing (otherwise the first networked sandbox does). */
@@ -67,8 +100,35 @@ export class DockerSandboxProvider implements SandboxProvider {
     return this.networkReady;
   }
 
+  /** The host's address on the sandbox network (its gateway), where sandboxes can reach a service of the host. */
+  async networkGateway(): Promise<string | undefined> {
+    await this.ensureNetwork();
+    return networkGateway(this.docker, this.network);
+  }
+
   async create(spec: SandboxSpec): Promise<Sandbox> {
-    const container = await this.createContainer(spec);
+    if (spec.network === "bridge") await this.ensureNetwork();
+    const holders = spec.network === "bridge" ? this.holders : undefined;
+    const holder = holders?.take(spec.image);
+    try {
+      if (holder === undefined) return await this.createWith(spec, undefined);
+      try {
+        return await this.createWith(spec, holder);
+      } catch {
+        // The holder may have died since it was made (removed by hand, OOM): wire this sandbox the usual way.
+        return await this.createWith(spec, undefined);
+      }
+    } finally {
+      holders?.sandboxStarted(spec.image);
+    }
+  }
+
+  private async createWith(spec: SandboxSpec, holder: string | undefined): Promise<Sandbox> {
+    const container = await this.createContainer(spec, holder).catch(async (err: unknown) => {
+      if (holder !== undefined) await removeHolder(this.docker, holder).catch(() => undefined);
+      throw err;
+    });
+    this.joinedHolders.set(container.id, holder ?? null);
     let main: MainShell | undefined;
     try {
       await this.workdirs.prepare(container, spec.image, spec.workdir);
@@ -78,7 +138,7 @@ export class DockerSandboxProvider implements SandboxProvider {
     } catch (err) {
       main?.close();
       await this.remove(container.id).catch(() => undefined);
-      throw toSandboxError(err, "create_failed", `could not start the sandbox of run ${spec.runId}`);
+      throw toSandboxError(err, "create_failed", `could not start the sandbox ${sandboxName(spec)}`);
     }
     return this.sandboxOf(container, spec.runId, spec.workdir, main);
   }
@@ -90,24 +150,24 @@ export class DockerSandboxProvider implements SandboxProvider {
    */
   private async createContainer(
     spec: SandboxSpec,
+    holder: string | undefined,
     retry = { pulled: false, replaced: false },
   ): Promise<Docker.Container> {
-    if (spec.network === "bridge") await this.ensureNetwork();
     try {
       return await this.docker.createContainer(
-        containerOptions(spec, { network: this.network, diskLimitMb: this.diskLimitMb }),
+        containerOptions(spec, { network: this.network, holder, diskLimitMb: this.diskLimitMb }),
       );
     } catch (err) {
       const status = dockerStatusOf(err);
       if (status === 404 && !retry.pulled) {
         await this.pullImage(spec.image);
-        return this.createContainer(spec, { ...retry, pulled: true });
+        return this.createContainer(spec, holder, { ...retry, pulled: true });
       }
-      if (status === 409 && !retry.replaced) {
+      if (status === 409 && !retry.replaced && spec.pool === undefined) {
         await this.remove(containerName(spec.runId));
-        return this.createContainer(spec, { ...retry, replaced: true });
+        return this.createContainer(spec, holder, { ...retry, replaced: true });
       }
-      throw toSandboxError(err, "create_failed", `could not create the sandbox of run ${spec.runId}`);
+      throw toSandboxError(err, "create_failed", `could not create the sandbox ${sandboxName(spec)}`);
     }
   }
 
@@ -160,36 +220,62 @@ export class DockerSandboxProvider implements SandboxProvider {
     }
     const labels = info.Config.Labels ?? {};
     if (labels[SANDBOX_MARKER_LABEL] !== "1") return null;
-    return this.sandboxOf(
-      this.docker.getContainer(info.Id),
-      labels[SANDBOX_LABELS.runId] ?? "",
-      info.Config.WorkingDir,
-    );
+    const runId = labels[SANDBOX_LABELS.pool] ? runIdOfName(info.Name) : (labels[SANDBOX_LABELS.runId] ?? "");
+    return this.sandboxOf(this.docker.getContainer(info.Id), runId, info.Config.WorkingDir);
   }
 
   async list(filter: { runId?: string; workerId?: string } = {}): Promise<SandboxSummary[]> {
     const label = [`${SANDBOX_MARKER_LABEL}=1`];
-    if (filter.runId !== undefined) label.push(`${SANDBOX_LABELS.runId}=${filter.runId}`);
     if (filter.workerId !== undefined) label.push(`${SANDBOX_LABELS.workerId}=${filter.workerId}`);
-    let containers: Docker.ContainerInfo[];
+    if (filter.runId === undefined) return (await this.listContainers(label)).map(summaryOf);
+    // A run's sandbox carries its label, or came from a warm pool and carries its name (labels cannot change).
+    const [labelled, pooled] = await Promise.all([
+      this.listContainers([...label, `${SANDBOX_LABELS.runId}=${filter.runId}`]),
+      this.listContainers([...label, SANDBOX_LABELS.pool]),
+    ]);
+    return [...labelled, ...pooled].map(summaryOf).filter((sandbox) => sandbox.runId === filter.runId);
+  }
+
+  private async listContainers(label: string[]): Promise<Docker.ContainerInfo[]> {
     try {
-      containers = await this.docker.listContainers({ all: true, filters: { label } });
+      return await this.docker.listContainers({ all: true, filters: { label } });
     } catch (err) {
       throw toSandboxError(err, "daemon_unavailable", "Docker could not list sandboxes");
     }
-    return containers.map((container) => ({
-      id: container.Id,
-      runId: container.Labels[SANDBOX_LABELS.runId] ?? "",
-      workerId: container.Labels[SANDBOX_LABELS.workerId] ?? "",
-      teamId: container.Labels[SANDBOX_LABELS.teamId] ?? "",
-      running: container.State === "running",
-    }));
   }
 
-  /** One call: a forced removal SIGKILLs every process first. Anonymous volumes of the image go with it. */
+  /** A rename: the name is the worker's to set (nothing inside the sandbox can change it), labels are fixed. */
+  async assignToRun(id: string, runId: string, replaced = false): Promise<void> {
+    try {
+      await this.docker.getContainer(id).rename({ name: containerName(runId) });
+    } catch (err) {
+      if (dockerStatusOf(err) === 409 && !replaced) {
+        await this.remove(containerName(runId));
+        return this.assignToRun(id, runId, true);
+      }
+      throw toSandboxError(err, "daemon_unavailable", `Docker could not assign sandbox ${id} to run ${runId}`);
+    }
+  }
+
+  async imageId(image: string): Promise<string | null> {
+    try {
+      return (await this.docker.getImage(image).inspect()).Id;
+    } catch (err) {
+      if (dockerStatusOf(err) === 404) return null;
+      throw toSandboxError(err, "daemon_unavailable", `Docker could not inspect image ${image}`);
+    }
+  }
+
+  /**
+   * A forced removal SIGKILLs every process first; anonymous volumes of the image go with it. The network holder
+   * the sandbox joined goes too (known for sandboxes made here, else read from the sandbox's label).
+   */
   async remove(id: string): Promise<void> {
     try {
+      const holder = this.joinedHolders.has(id) ? this.joinedHolders.get(id) : await this.joinedHolderLabelOf(id);
       await this.docker.getContainer(id).remove({ force: true, v: true });
+      this.joinedHolders.delete(id);
+      if (holder) await removeHolder(this.docker, holder);
     } catch (err) {
       const status = dockerStatusOf(err);
       // 404: already gone; 409: a removal is already under way.
@@ -198,10 +284,27 @@ export class DockerSandboxProvider implements SandboxProvider {
     }
   }
 
+  private async joinedHolderLabelOf(id: string): Promise<string | undefined> {
+    const info = await this.docker.getContainer(id).inspect();
+    return info.Config.Labels?.[JOINED_HOLDER_LABEL];
+  }
+
+  /** Also removes `workerId`'s network holders that this provider does not keep idle and no sandbox joined. */
   async reapOrphans(workerId: string, liveRunIds: ReadonlySet<string>): Promise<string[]> {
     const orphans = (await this.list({ workerId })).filter((sandbox) => !liveRunIds.has(sandbox.runId));
     await Promise.all(orphans.map((sandbox) => this.remove(sandbox.id)));
+    await reapUnusedHolders(this.docker, workerId, this.holders, { inFlightGraceMs: 0 }).catch(() => undefined);
     return orphans.map((sandbox) => sandbox.id);
+  }
+
+  /** Makes network holders for sandboxes of `image` ahead of the first one (nothing without network holders). */
+  prepareNetworkFor(image: string): void {
+    this.holders?.prepareFor(image);
+  }
+
+  /** Removes the network holders kept ready; sandboxes are not touched. */
+  async close(): Promise<void> {
+    await this.holders?.close();
   }
 
   private sandboxOf(container: Docker.Container, runId: string, workdir: string, main?: MainShell): DockerSandbox {
@@ -211,12 +314,12 @@ export class DockerSandboxProvider implements SandboxProvider {
 
 function containerOptions(
   spec: SandboxSpec,
-  host: { network: string; diskLimitMb: number | undefined },
+  host: { network: string; holder: string | undefined; diskLimitMb: number | undefined },
 ): Docker.ContainerCreateOptions {
   const memoryBytes = spec.resources.memoryMb * 1024 * 1024;
   const networked = spec.network === "bridge";
   return {
-    name: containerName(spec.runId),
+    name: spec.pool === undefined ? containerName(spec.runId) : poolContainerName(),
     Image: spec.image,
     // Work arrives through exec, or as the main shell's one final command (docker-main-shell.ts).
     ...mainShellContainerOptions(spec.directories ?? []),
@@ -228,6 +331,8 @@ function containerOptions(
       [SANDBOX_LABELS.runId]: spec.runId,
       [SANDBOX_LABELS.workerId]: spec.workerId,
       [SANDBOX_LABELS.teamId]: spec.teamId,
+      ...(spec.pool !== undefined && { [SANDBOX_LABELS.pool]: spec.pool }),
+      ...(host.holder !== undefined && { [JOINED_HOLDER_LABEL]: host.holder }),
     },
     HostConfig: {
       Init: true,
@@ -237,14 +342,34 @@ function containerOptions(
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(spec.resources.cpus * 1e9),
-      NetworkMode: networked ? host.network : "none",
+      NetworkMode: !networked ? "none" : host.holder !== undefined ? `container:${host.holder}` : host.network,
       // No IPv6 at all: the sandbox network has none, and a link-local address would still reach the bridge.
-      ...(networked && {
-        Sysctls: { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.disable_ipv6": "1" },
-      }),
+      // (A holder's namespace has these already; Docker refuses them for a joined namespace.)
+      ...(networked &&
+        host.holder === undefined && {
+          Sysctls: { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.disable_ipv6": "1" },
+        }),
       ...(host.diskLimitMb !== undefined && { StorageOpt: { size: `${host.diskLimitMb}M` } }),
       // The main shell's output is read through the worker's attachment; exec output never goes to the log.
       LogConfig: { Type: "none", Config: {} },
     },
+  };
+}
+
+/** How a failure names the sandbox: by its run, or as a warm-pool sandbox of its environment. */
+const sandboxName = (spec: SandboxSpec) =>
+  spec.pool === undefined ? `of run ${spec.runId}` : `for the warm pool of environment ${spec.pool}`;
+
+function summaryOf(container: Docker.ContainerInfo): SandboxSummary {
+  const pool = container.Labels[SANDBOX_LABELS.pool] ?? null;
+  return {
+    id: container.Id,
+    runId: pool === null ? (container.Labels[SANDBOX_LABELS.runId] ?? "") : runIdOfName(container.Names[0]),
+    workerId: container.Labels[SANDBOX_LABELS.workerId] ?? "",
+    teamId: container.Labels[SANDBOX_LABELS.teamId] ?? "",
+    running: container.State === "running",
+    starting: container.State === "created",
+    createdAt: new Date(container.Created * 1000),
+    pool,
   };
 }

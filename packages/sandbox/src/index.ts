@@ -8,5 +8,14 @@ export {
   isValidBridgeName,
   SANDBOX_NETWORK_LABEL,
 } from "./sandbox-network.ts";
-export { SandboxFirewall, SandboxFirewallError, type SandboxFirewallOptions } from "./sandbox-firewall.ts";
+export {
+  SandboxFirewall,
+  SandboxFirewallError,
+  localFirewallRunner,
+  type FirewallRunner,
+  type SandboxFirewallOptions,
+} from "./sandbox-firewall.ts";
+export { engineFirewallRunner, FIREWALL_HELPER_LABEL } from "./firewall-helper.ts";
+export { dockerClientFrom, describeDockerEndpoint } from "./docker-client.ts";
+export { knownHostsVerifier } from "./known-hosts.ts";
 export { probeDiskLimit } from "./disk-limit.ts";

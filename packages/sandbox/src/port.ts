@@ -1,10 +1,16 @@
 /**
- * The sandbox port (DESIGN §4): everything the worker and the harnesses need from an isolated container.
+ * The sandbox port: everything the worker and the harnesses need from an isolated container.
  * One Docker implementation today (docker-provider.ts); a Kubernetes one would implement the same port.
  */
 
 /** Labels every sandbox carries, so orphans can be found and reaped by run, worker or team. */
-export const SANDBOX_LABELS = { runId: "oz.run_id", workerId: "oz.worker_id", teamId: "oz.team_id" } as const;
+export const SANDBOX_LABELS = {
+  runId: "oz.run_id",
+  workerId: "oz.worker_id",
+  teamId: "oz.team_id",
+  /** A warm-pool sandbox: the environment it was prepared for (its run label is empty; see `assignToRun`). */
+  pool: "oz.pool",
+} as const;
 
 export interface SandboxResources {
   /** CPUs (fractions allowed). */
@@ -14,7 +20,10 @@ export interface SandboxResources {
 }
 
 export interface SandboxSpec {
+  /** The run it serves; empty for a warm-pool sandbox, which learns its run when one takes it (`assignToRun`). */
   runId: string;
+  /** Prepared in advance for this environment's warm pool (labelled so): holds no secrets until a run takes it. */
+  pool?: string;
   teamId: string;
   workerId: string;
   image: string;
@@ -80,6 +89,11 @@ export interface SandboxSummary {
   workerId: string;
   teamId: string;
   running: boolean;
+  /** Created but never started (being set up, or its creator died before starting it). */
+  starting: boolean;
+  createdAt: Date;
+  /** The environment of a warm-pool sandbox (null otherwise); `runId` is empty until a run took it. */
+  pool: string | null;
 }
 
 export interface SandboxProvider {
@@ -88,10 +102,24 @@ export interface SandboxProvider {
   /** Reattaches to an existing sandbox by id (e.g. to kill it on cancel). */
   get(id: string): Promise<Sandbox | null>;
   list(filter?: { runId?: string; workerId?: string }): Promise<SandboxSummary[]>;
+  /**
+   * Records that a warm-pool sandbox now serves `runId`, so finding sandboxes by run (`list({ runId })`, the
+   * sweeper) finds it. A leftover sandbox of the same run is removed.
+   */
+  assignToRun(id: string, runId: string): Promise<void>;
+  /** The local image's id (its content digest), or null when the image is not here. */
+  imageId(image: string): Promise<string | null>;
   /** Kills and removes a sandbox by id. Idempotent: a missing sandbox is not an error. */
   remove(id: string): Promise<void>;
   /** Removes every sandbox of `workerId` whose run is not in `liveRunIds`; returns the removed ids. */
   reapOrphans(workerId: string, liveRunIds: ReadonlySet<string>): Promise<string[]>;
+  /** Releases what the provider keeps ready for sandboxes to come (not the sandboxes themselves). */
+  close(): Promise<void>;
+  /**
+   * Does the engine behind the sandboxes answer? Null when it does, else why not: a run whose sandbox failed is
+   * told apart from one whose engine (a Docker host) went away.
+   */
+  engineProblem(): Promise<string | null>;
 }
 
 export type SandboxErrorCode =

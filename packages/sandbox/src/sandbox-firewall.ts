@@ -1,9 +1,6 @@
 import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { isIP } from "node:net";
 import { BLOCKED_IPV4_RANGES, parseCidr } from "@oz/egress";
-
-const run = promisify(execFile);
 
 export interface SandboxFirewallOptions {
   /** The sandbox network's bridge interface (its name: sandbox-network.ts). */
@@ -31,13 +28,17 @@ export class SandboxFirewallError extends Error {
  *   from the bridge is dropped anyway, forwarded or to the host.
  *
  * `install` is idempotent and atomic per chain (iptables-restore --noflush), so it can be re-run at any time; the
- * hooks into DOCKER-USER and INPUT are added once, first in their chain.
+ * hooks into DOCKER-USER and INPUT are added once, first in their chain. The rules must live where the engine's
+ * bridge is: the runner executes the scripts on the worker's host or, for a remote engine, on the engine's.
  */
 export class SandboxFirewall {
   readonly forwardChain: string;
   readonly inputChain: string;
 
-  constructor(private readonly options: SandboxFirewallOptions) {
+  constructor(
+    private readonly options: SandboxFirewallOptions,
+    private readonly runner: FirewallRunner = localFirewallRunner,
+  ) {
     this.forwardChain = `OZ-FWD-${options.bridge}`;
     this.inputChain = `OZ-IN-${options.bridge}`;
     for (const cidr of options.allowedCidrs) parseCidr(cidr);
@@ -60,18 +61,29 @@ export class SandboxFirewall {
     return lines.join("\n");
   }
 
+  /** The shell script that installs the chains and their hooks (idempotent). */
+  installScript(): string {
+    const { bridge } = this.options;
+    return [
+      "set -e",
+      `iptables-restore -w --noflush <<'OZ_RULES'\n${this.rules()}OZ_RULES`,
+      ensureHook("iptables", "DOCKER-USER", ["-i", bridge, "-j", this.forwardChain]),
+      ensureHook("iptables", "INPUT", ["-i", bridge, "-j", this.inputChain]),
+      ensureHook("ip6tables", "FORWARD", ["-i", bridge, "-j", "DROP"]),
+      ensureHook("ip6tables", "INPUT", ["-i", bridge, "-j", "DROP"]),
+      "",
+    ].join("\n");
+  }
+
   async install(): Promise<void> {
     const { bridge } = this.options;
     try {
-      await iptablesRestore("iptables-restore", this.rules());
-      await ensureHook("iptables", "DOCKER-USER", ["-i", bridge, "-j", this.forwardChain]);
-      await ensureHook("iptables", "INPUT", ["-i", bridge, "-j", this.inputChain]);
-      await ensureHook("ip6tables", "FORWARD", ["-i", bridge, "-j", "DROP"]);
-      await ensureHook("ip6tables", "INPUT", ["-i", bridge, "-j", "DROP"]);
+      await this.runner.run(this.installScript());
     } catch (err) {
       throw new SandboxFirewallError(
-        `could not install the sandbox firewall for bridge ${bridge}: ${reasonOf(err)}. The worker needs root (or ` +
-          "CAP_NET_ADMIN in the host's network namespace) and iptables; see docs/configuration.md, Sandbox isolation.",
+        `could not install the sandbox firewall for bridge ${bridge} ${this.runner.where}: ${reasonOf(err)}. ` +
+          "Installing it needs root (or CAP_NET_ADMIN in the engine host's network namespace) and iptables; see " +
+          "docs/configuration.md, Sandbox isolation.",
         { cause: err },
       );
     }
@@ -80,31 +92,46 @@ export class SandboxFirewall {
   /** Are both hooks in place (someone may have flushed the host's firewall since `install`)? */
   async installed(): Promise<boolean> {
     const { bridge } = this.options;
-    const checks = [
-      run("iptables", ["-w", "-C", "DOCKER-USER", "-i", bridge, "-j", this.forwardChain]),
-      run("iptables", ["-w", "-C", "INPUT", "-i", bridge, "-j", this.inputChain]),
-    ];
-    return (await Promise.allSettled(checks)).every((check) => check.status === "fulfilled");
+    const script = [
+      `iptables -w -C DOCKER-USER -i ${bridge} -j ${this.forwardChain}`,
+      `iptables -w -C INPUT -i ${bridge} -j ${this.inputChain}`,
+    ].join(" && ");
+    return this.runner.run(script).then(
+      () => true,
+      () => false,
+    );
   }
 }
 
-async function iptablesRestore(command: string, rules: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile(command, ["-w", "--noflush"], (err) => (err ? reject(err) : resolve()));
-    child.stdin?.end(rules);
-  });
+/**
+ * Runs a firewall shell script in the network namespace of the Docker engine's host: here (`localFirewallRunner`)
+ * or, for a remote engine, in a helper container on it (firewall-helper.ts). Rejects with the script's stderr.
+ */
+export interface FirewallRunner {
+  /** Where the rules go, for messages: e.g. "on this host". */
+  readonly where: string;
+  run(script: string): Promise<void>;
 }
 
-async function ensureHook(command: string, chain: string, rule: string[]): Promise<void> {
-  const present = await run(command, ["-w", "-C", chain, ...rule]).then(
-    () => true,
-    () => false,
-  );
-  if (!present) await run(command, ["-w", "-I", chain, "1", ...rule]);
+export const localFirewallRunner: FirewallRunner = {
+  where: "on this host",
+  run: (script) =>
+    new Promise<void>((resolve, reject) => {
+      execFile("sh", ["-c", script], (err, _stdout, stderr) =>
+        err ? reject(Object.assign(err, { stderr })) : resolve(),
+      );
+    }),
+};
+
+/** Adds `rule` first in `chain` unless it is there already. */
+function ensureHook(command: string, chain: string, rule: string[]): string {
+  const spec = rule.join(" ");
+  return `${command} -w -C ${chain} ${spec} 2>/dev/null || ${command} -w -I ${chain} 1 ${spec}`;
 }
 
 function reasonOf(err: unknown): string {
-  const e = err as { code?: string; stderr?: string; message?: string };
-  if (e.code === "ENOENT") return "iptables is not installed";
-  return (e.stderr?.trim() || e.message || String(err)).split("\n")[0]!;
+  const e = err as { code?: string | number; stderr?: string; message?: string };
+  const stderr = e.stderr?.trim() ?? "";
+  if (/iptables(-restore)?: (command )?not found/.test(stderr)) return "iptables is not installed";
+  return (stderr || e.message || String(err)).split("\n")[0]!;
 }

@@ -3,11 +3,21 @@ import { createServer, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
 import { promisify } from "node:util";
 import Docker from "dockerode";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installTestFirewall, runIn, TEST_SANDBOX_NETWORK, useTestSandboxes } from "./test-sandboxes.ts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  installTestFirewall,
+  runIn,
+  TEST_IMAGE,
+  TEST_SANDBOX_NETWORK,
+  useTestSandboxes,
+  waitForNetworkHolders,
+} from "./test-sandboxes.ts";
 
 const run = promisify(execFile);
-const sandboxes = useTestSandboxes({}, { network: TEST_SANDBOX_NETWORK });
+const wiredDirectly = useTestSandboxes({}, { network: TEST_SANDBOX_NETWORK });
+// The same isolation must hold for sandboxes that join a network namespace made ahead (network-holders.ts).
+const joiningHolders = useTestSandboxes({}, { network: TEST_SANDBOX_NETWORK, networkHolders: 2 });
+let sandboxes = wiredDirectly;
 
 /** A TCP listener on the host that counts who connected. */
 async function hostListener(host: string): Promise<{ server: Server; port: number; connections: () => number }> {
@@ -21,7 +31,7 @@ async function hostListener(host: string): Promise<{ server: Server; port: numbe
 }
 
 /** Exit code of a TCP connection attempt from inside a sandbox (0: it connected and read something). */
-async function connectFrom(sandbox: Awaited<ReturnType<typeof sandboxes.create>>, host: string, port: number) {
+async function connectFrom(sandbox: Awaited<ReturnType<typeof wiredDirectly.create>>, host: string, port: number) {
   const result = await runIn(sandbox, `nc -w 3 ${host} ${port} </dev/null`);
   return { connected: result.exitCode === 0 && result.stdout.length > 0, output: result.stdout + result.stderr };
 }
@@ -41,9 +51,25 @@ beforeAll(async () => {
     .find((a) => a.family === "IPv4" && !a.internal)!.address;
 });
 
-describe("the sandbox network", () => {
+describe.each([
+  { wiring: "wired into the network as it starts", provider: wiredDirectly },
+  { wiring: "joining a network holder", provider: joiningHolders },
+])("the sandbox network, $wiring", ({ provider }) => {
+  beforeAll(() => {
+    sandboxes = provider;
+    provider.provider.prepareNetworkFor(TEST_IMAGE);
+  });
+  // Each test's sandboxes find their holders ready (the pool refills while no sandbox is starting).
+  beforeEach(async () => {
+    if (provider === joiningHolders) await waitForNetworkHolders(provider.workerId, 2);
+  });
+
   it("keeps one sandbox from connecting to a service another sandbox listens on", async () => {
     const [listening, other] = await Promise.all([sandboxes.create(), sandboxes.create()]);
+    if (sandboxes === joiningHolders) {
+      expect(await joinedHolderOf(listening.id)).toBeDefined();
+      expect(await joinedHolderOf(other.id)).toBeDefined();
+    }
     await runIn(listening, "mkdir -p /tmp/www && echo secret-page > /tmp/www/index.html && httpd -p 8080 -h /tmp/www");
     const address = (await runIn(listening, "hostname -i")).stdout.trim();
     // The service is up: the listening sandbox reads it at its own address.
@@ -90,6 +116,11 @@ describe("the sandbox network", () => {
     }
   });
 });
+
+async function joinedHolderOf(sandboxId: string): Promise<string | undefined> {
+  const info = await new Docker().getContainer(sandboxId).inspect();
+  return /^container:/.test(info.HostConfig.NetworkMode ?? "") ? info.HostConfig.NetworkMode : undefined;
+}
 
 describe("public egress", () => {
   // A stand-in for the internet: a network namespace behind a veth pair, addressed in TEST-NET-2 (198.51.100.0/24,

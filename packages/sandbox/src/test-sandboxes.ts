@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { DockerSandboxProvider, type DockerSandboxProviderOptions } from "./docker-provider.ts";
+import { JOINED_HOLDER_LABEL, NETWORK_HOLDER_LABEL } from "./network-holders.ts";
 import { SandboxFirewall } from "./sandbox-firewall.ts";
 import type { Sandbox, SandboxSpec } from "./port.ts";
 
@@ -44,10 +45,14 @@ export function testSandboxSpec(workerId: string, overrides: Partial<SandboxSpec
  */
 export function useTestSandboxes(
   defaults: Partial<SandboxSpec> = {},
-  providerOptions: DockerSandboxProviderOptions = {},
+  providerOptions: Omit<DockerSandboxProviderOptions, "networkHolders"> & { networkHolders?: number } = {},
 ) {
-  const provider = new DockerSandboxProvider(providerOptions);
   const workerId = `test-worker-${randomUUID()}`;
+  const { networkHolders, ...options } = providerOptions;
+  const provider = new DockerSandboxProvider({
+    ...options,
+    ...(networkHolders !== undefined && { networkHolders: { size: networkHolders, workerId } }),
+  });
   /** A second worker, for tests about telling workers' sandboxes apart. */
   const otherWorkerId = `${workerId}-other`;
 
@@ -58,6 +63,7 @@ export function useTestSandboxes(
     const leftovers = [...(await provider.list({ workerId })), ...(await provider.list({ workerId: otherWorkerId }))];
     await Promise.all(leftovers.map((sandbox) => provider.remove(sandbox.id)));
   });
+  afterAll(() => provider.close());
 
   return {
     provider,
@@ -66,6 +72,23 @@ export function useTestSandboxes(
     spec,
     create: (overrides?: Partial<SandboxSpec>) => provider.create(spec(overrides)),
   };
+}
+
+/** Waits until `workerId` has `count` network holders that no sandbox joined (network-holders.ts). */
+export async function waitForNetworkHolders(workerId: string, count: number, timeoutMs = 30_000): Promise<string[]> {
+  const docker = new Docker();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [holders, joiners] = await Promise.all([
+      docker.listContainers({ filters: { label: [`${NETWORK_HOLDER_LABEL}=1`, `oz.worker_id=${workerId}`] } }),
+      docker.listContainers({ all: true, filters: { label: [JOINED_HOLDER_LABEL] } }),
+    ]);
+    const joined = new Set(joiners.map((container) => container.Labels[JOINED_HOLDER_LABEL]));
+    const idle = holders.filter((holder) => !joined.has(holder.Id)).map((holder) => holder.Id);
+    if (idle.length >= count) return idle;
+    if (Date.now() > deadline) throw new Error(`${workerId} has ${idle.length} idle network holders, not ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Runs a command and gathers its output the way the worker sees it: chunks in arrival order, with timestamps. */

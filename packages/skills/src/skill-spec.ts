@@ -1,5 +1,5 @@
 /**
- * Skill specs (contract §2.3 `skill`, §3.3 `skill_spec`): `owner/repo:name`, `owner/repo:path/to/SKILL.md`, and
+ * Skill specs (a run's `skill`, `skill_spec`): `owner/repo:name`, `owner/repo:path/to/SKILL.md`, and
  * the short `repo:name` / `repo:path` forms, which only resolve against the repositories of the run's environment.
  */
 
@@ -47,7 +47,7 @@ export function candidatePaths(target: SkillSpec["target"]): string[] {
   return "path" in target ? [target.path] : SKILL_ROOTS.map((root) => `${root}/${target.name}/${SKILL_FILE_NAME}`);
 }
 
-/** The stable id of one skill file (contract §2.1 `variant.id`): `owner/repo:path/to/SKILL.md`. */
+/** The stable id of one skill file (a skill's `variant.id`): `owner/repo:path/to/SKILL.md`. */
 export const skillId = (owner: string, repo: string, path: string): string => `${owner}/${repo}:${path}`;
 
 /** Whether a path is one discovery lists: `<root>/<name>/SKILL.md` under one of {@link SKILL_ROOTS}. */

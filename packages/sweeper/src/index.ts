@@ -1,2 +1,2 @@
 export { endLostRuns, type RunSweepDeps } from "./lost-runs.ts";
-export { endExpiredLeases, endOverdueRuns, reconcileQueuedRuns, HELD_STATES } from "./sweep-runs.ts";
+export { endExpiredLeases, endOverdueRuns, reconcileQueuedRuns } from "./sweep-runs.ts";

@@ -1,10 +1,11 @@
 import type { Run } from "@oz/db";
 import { RUN_JOB_ATTEMPTS, type RunQueues } from "@oz/queue";
-import { moveRun, statusMessage, type MoveRunDeps } from "@oz/runs";
+import { isStartedRunState } from "@oz/contract/run-states";
+import { endRun, requeueRun, type RunEngineDeps } from "@oz/runs";
 import type { Redis } from "ioredis";
 
 /** What sweeping needs; the worker adds sandbox removal, the API (no Docker) does not. */
-export interface RunSweepDeps extends MoveRunDeps {
+export interface RunSweepDeps extends RunEngineDeps {
   queues: Pick<RunQueues, "enqueue" | "hasJob">;
   /** For cancel messages and worker-host presence; may be down. */
   redis: Redis;
@@ -19,36 +20,32 @@ export interface RunSweepDeps extends MoveRunDeps {
 
 /**
  * Ends (or, before the agent started, retries) runs whose worker is gone. A run that reached INPROGRESS is
- * never re-executed silently (DESIGN §3.4): it ends in ERROR with a message saying what happened.
+ * never re-executed silently: it ends in ERROR with a message saying what happened.
  */
 export async function endLostRuns(deps: RunSweepDeps, runs: Run[], why: string): Promise<void> {
   for (const run of runs) {
     await deps.removeSandboxesOf?.(run.id);
-    const started = run.state === "INPROGRESS" || run.state === "BLOCKED";
+    const started = isStartedRunState(run.state);
     if (!started && run.attempts < RUN_JOB_ATTEMPTS) {
-      const requeued = await moveRun(deps, {
+      const requeued = await requeueRun(deps, {
         runId: run.id,
-        to: "QUEUED",
         from: [run.state],
-        status: { message: `${why} before the run started; it has been queued again.` },
-        patch: { workerId: null, leaseExpiresAt: null, isSandboxRunning: false },
+        message: `${why} before the run started; it has been queued again.`,
       });
       if (requeued) await deps.queues.enqueue(requeued).catch(() => {});
     } else {
-      await moveRun(deps, {
+      await endRun(deps, {
         runId: run.id,
-        to: "ERROR",
         from: [run.state],
-        status: started
-          ? statusMessage(
-              `${why} while the agent was running; its work was lost. Start a new run.`,
-              "agent_process_failed",
-            )
-          : statusMessage(
-              `${why}; the run could not be started after ${run.attempts} attempts.`,
-              "resource_unavailable",
-            ),
-        patch: { endedAt: new Date(), isSandboxRunning: false, leaseExpiresAt: null },
+        ending: started
+          ? {
+              outcome: "agent_process_failed",
+              message: `${why} while the agent was running; its work was lost. Start a new run.`,
+            }
+          : {
+              outcome: "resource_unavailable",
+              message: `${why}; the run could not be started after ${run.attempts} attempts.`,
+            },
       });
     }
   }

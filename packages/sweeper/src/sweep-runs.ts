@@ -1,9 +1,8 @@
 import { isWorkerHostConnected, publishCancel } from "@oz/queue";
-import { moveRun, statusMessage } from "@oz/runs";
+import { HELD_RUN_STATES, STARTED_RUN_STATES } from "@oz/contract/run-states";
+import { endRun, markEnqueued, noteWaitingForHost } from "@oz/runs";
 import { endLostRuns, type RunSweepDeps } from "./lost-runs.ts";
 
-/** States in which a worker holds a run (and renews its lease). */
-export const HELD_STATES = ["PENDING", "CLAIMED", "INPROGRESS", "BLOCKED"] as const;
 /** A QUEUED run younger than this is still being enqueued by the API that accepted it. */
 const OUTBOX_GRACE_MS = 2_000;
 const BATCH = 200;
@@ -14,7 +13,7 @@ const BATCH = 200;
  */
 export async function endExpiredLeases(deps: RunSweepDeps, now: Date, expiredForMs = 0): Promise<number> {
   const expired = await deps.db.run.findMany({
-    where: { state: { in: [...HELD_STATES] }, leaseExpiresAt: { lt: new Date(now.getTime() - expiredForMs) } },
+    where: { state: { in: [...HELD_RUN_STATES] }, leaseExpiresAt: { lt: new Date(now.getTime() - expiredForMs) } },
     take: BATCH,
   });
   for (const run of expired) {
@@ -27,7 +26,7 @@ export async function endExpiredLeases(deps: RunSweepDeps, now: Date, expiredFor
 export async function endOverdueRuns(deps: RunSweepDeps, now: Date, maxRuntimeMs: number): Promise<void> {
   const overdue = await deps.db.run.findMany({
     where: {
-      state: { in: ["INPROGRESS", "BLOCKED"] },
+      state: { in: [...STARTED_RUN_STATES] },
       // The current execution's start: a follow-up's new execution of an old run gets its full runtime.
       executionStartedAt: { lt: new Date(now.getTime() - maxRuntimeMs) },
     },
@@ -35,17 +34,15 @@ export async function endOverdueRuns(deps: RunSweepDeps, now: Date, maxRuntimeMs
   });
   for (const run of overdue) {
     await deps.removeSandboxesOf?.(run.id);
-    const ended = await moveRun(deps, {
+    const ended = await endRun(deps, {
       runId: run.id,
-      to: "ERROR",
       from: [run.state],
-      status: statusMessage(
-        `The run exceeded the maximum runtime of ${Math.round(maxRuntimeMs / 1000)} s and was stopped.`,
-        "infrastructure_timeout",
-      ),
-      patch: { endedAt: now, isSandboxRunning: false, leaseExpiresAt: null },
+      ending: {
+        outcome: "infrastructure_timeout",
+        message: `The run exceeded the maximum runtime of ${Math.round(maxRuntimeMs / 1000)} s and was stopped.`,
+      },
     });
-    if (ended) await publishCancel(deps.redis, run.id);
+    if (ended) await publishCancel(deps.redis, deps.queuePrefix, run.id);
   }
 }
 
@@ -63,15 +60,12 @@ export async function reconcileQueuedRuns(deps: RunSweepDeps, now: Date): Promis
   for (const run of queued) {
     if (await deps.queues.hasJob(run)) continue;
     await deps.queues.enqueue(run);
-    await deps.db.run.updateMany({ where: { id: run.id, state: "QUEUED" }, data: { enqueuedAt: now } });
+    await markEnqueued(deps.db, run.id, now);
   }
   const hosts = new Set(queued.map((r) => r.workerHost).filter((h): h is string => !!h && h !== "warp"));
   for (const host of hosts) {
     const connected = await isWorkerHostConnected(deps.redis, deps.queuePrefix, host);
     if (connected !== false) continue;
-    await deps.db.run.updateMany({
-      where: { state: "QUEUED", workerHost: host },
-      data: { statusMessage: { message: `Waiting for a worker on host '${host}': none is connected.` } },
-    });
+    await noteWaitingForHost(deps.db, host);
   }
 }

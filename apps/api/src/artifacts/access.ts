@@ -5,7 +5,7 @@ import type { Artifact, Db } from "@oz/db";
 export type ArtifactView = "member" | "public";
 
 /**
- * The artifact if this caller may read it (contract §2.4): members of the run's team (for a personal run, only
+ * The artifact if this caller may read it: members of the run's team (for a personal run, only
  * its owner), or anyone — anonymous included — when the artifact is public. Otherwise null, which the route
  * answers with 404 so that existence is not revealed.
  */

@@ -7,7 +7,7 @@ import { ApiError } from "@oz/errors";
 import type { ArtifactView } from "./access.ts";
 import type { ArtifactUrlSigner } from "./url-signer.ts";
 
-// What recordFileArtifact / recordPlanArtifact store in `artifacts.data` (contract §3.8.1).
+// What recordFileArtifact / recordPlanArtifact store in `artifacts.data`.
 const StoredFile = z.object({
   filename: z.string(),
   filepath: z.string(),
@@ -24,7 +24,7 @@ const StoredPlan = z.object({
   url: z.string().optional(),
 });
 
-/** Builds `AgentGetArtifactResponse` (contract §3.8.2): a signed link for files and screenshots, plans inline. */
+/** Builds `AgentGetArtifactResponse`: a signed link for files and screenshots, plans inline. */
 export async function artifactResponse(
   artifact: Artifact,
   view: ArtifactView,
@@ -86,7 +86,7 @@ export async function artifactResponse(
       };
     }
     default:
-      // PULL_REQUEST and EXTERNAL_REFERENCE have no retrieval representation (contract §2.4).
+      // PULL_REQUEST and EXTERNAL_REFERENCE have no retrieval representation.
       throw new ApiError(
         "operation_not_supported",
         `${artifact.type} artifacts cannot be retrieved; their URL is in the run's artifacts`,

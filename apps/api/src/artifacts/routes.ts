@@ -5,7 +5,7 @@ import type { AppDeps } from "../deps.ts";
 import { findReadableArtifact } from "./access.ts";
 import { artifactResponse } from "./artifact-response.ts";
 
-/** `GET /agent/artifacts/{artifactUid}` (contract §2.4) and the signed download link it hands out. */
+/** `GET /agent/artifacts/{artifactUid}` and the signed download link it hands out. */
 export const artifactRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     "/agent/artifacts/:artifactUid",

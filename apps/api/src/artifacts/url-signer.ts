@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { deriveKey } from "@oz/secrets";
 import { API_PREFIX } from "../http/openapi.ts";
 
-/** Signed, expiring artifact download links on our own origin, fetchable without an API key (contract §2.4). */
+/** Signed, expiring artifact download links on our own origin, fetchable without an API key. */
 export interface ArtifactUrlSigner {
   sign(artifactUid: string): { url: string; expiresAt: Date };
   /** True when `signature` was made by this server for this artifact and `expires` has not passed. */

@@ -1,4 +1,4 @@
-import { publishCancel, publishFollowup, RunQueues } from "@oz/queue";
+import { publishCancel, publishFollowup, readQueueStats, RunQueues, type QueueStats } from "@oz/queue";
 import type { Redis } from "ioredis";
 
 interface DispatchableRun {
@@ -18,7 +18,7 @@ export class RunDispatcher {
 
   constructor(
     private readonly redis: Redis,
-    queuePrefix: string,
+    private readonly queuePrefix: string,
   ) {
     this.queues = new RunQueues(redis, queuePrefix);
   }
@@ -40,12 +40,17 @@ export class RunDispatcher {
 
   /** A run cancelled while a worker holds it: that worker kills its sandbox. */
   async stop(runId: string): Promise<void> {
-    await publishCancel(this.redis, runId);
+    await publishCancel(this.redis, this.queuePrefix, runId);
   }
 
   /** A follow-up was stored for a run a worker holds: that worker hands it to the live agent. */
   async announceFollowup(runId: string): Promise<void> {
-    await publishFollowup(this.redis, runId);
+    await publishFollowup(this.redis, this.queuePrefix, runId);
+  }
+
+  /** Depth and oldest waiting job of the run queue of `workerHost` (null = the default pool): for metrics. */
+  async queueStats(workerHost: string | null): Promise<QueueStats> {
+    return readQueueStats(this.queues.queue(workerHost));
   }
 
   async close(): Promise<void> {

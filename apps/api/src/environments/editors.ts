@@ -3,7 +3,7 @@ import type { UserProfile } from "@oz/contract";
 import type { Db } from "@oz/db";
 
 // Environments may be created and edited by people and by cloud agents, so `created_by` / `updated_by`
-// hold the principal string of contract §1.2 (`user:<uid>` / `service_account:<uid>`).
+// hold a principal string (`user:<uid>` / `service_account:<uid>`).
 
 export const editorRef = (principal: Principal): string => principalString(principal);
 

@@ -21,5 +21,6 @@ export function environmentColumns(body: UpdateEnvironmentRequest | CreateEnviro
     }),
     secrets: body.secrets ?? undefined,
     failureRetentionMinutes: body.failure_session_retention_minutes ?? undefined,
+    warmPoolSize: body.warm_pool?.size ?? undefined,
   } satisfies Prisma.EnvironmentUncheckedUpdateInput;
 }

@@ -2,7 +2,7 @@ import type { CloudEnvironment, GithubRepo, UserProfile } from "@oz/contract";
 import type { Environment } from "@oz/db";
 import type { TaskActivity } from "./task-activity.ts";
 
-/** An environment row as the contract's `CloudEnvironment` (§3.6) with our sandbox settings in `config`. */
+/** An environment row as the contract's `CloudEnvironment` with our sandbox settings in `config`. */
 export function presentEnvironment(
   env: Environment,
   profiles: Map<string, UserProfile>,
@@ -28,6 +28,7 @@ export function presentEnvironment(
       ...(env.failureRetentionMinutes !== null && {
         failure_session_retention_minutes: env.failureRetentionMinutes,
       }),
+      ...(env.warmPoolSize > 0 && { warm_pool: { size: env.warmPoolSize } }),
     },
     last_updated: env.updatedAt.toISOString(),
     setup_failed: env.setupFailed,

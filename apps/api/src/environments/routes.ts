@@ -12,7 +12,7 @@ import {
 } from "@oz/contract";
 import type { AppDeps } from "../deps.ts";
 import { principalOf, requireHuman } from "../http/auth.ts";
-import { assertWithinSandboxMaxima, requestedResources } from "./sandbox-maxima.ts";
+import { assertWarmPoolWithinMaximum, assertWithinSandboxMaxima, requestedResources } from "./sandbox-maxima.ts";
 import {
   createEnvironment,
   deleteEnvironment,
@@ -27,8 +27,11 @@ const WHO_MAY_EDIT =
   "them (403): an environment names team secrets, which its runs receive.";
 const requireEditor = (request: FastifyRequest) => requireHuman(request, "create, change or delete environments");
 
-/** `GET /agent/environments` (contract §2.2) plus our create / get / update / delete. */
-export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { db, sandboxMaxima }) => {
+/** `GET /agent/environments` plus our create / get / update / delete. */
+export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (
+  app,
+  { db, sandboxMaxima, warmPoolMaxSize },
+) => {
   app.get(
     "/agent/environments",
     {
@@ -59,6 +62,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
     async (request) => {
       const editor = requireEditor(request);
       assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+      assertWarmPoolWithinMaximum(request.body.warm_pool, warmPoolMaxSize);
       return createEnvironment(db, editor, request.body);
     },
   );
@@ -89,11 +93,13 @@ export const environmentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
   app.put("/agent/environments/:uid", update, async (request) => {
     const editor = requireEditor(request);
     assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+    assertWarmPoolWithinMaximum(request.body.warm_pool, warmPoolMaxSize);
     return updateEnvironment(db, editor, request.params.uid, request.body);
   });
   app.patch("/agent/environments/:uid", update, async (request) => {
     const editor = requireEditor(request);
     assertWithinSandboxMaxima(requestedResources(request.body.resources), sandboxMaxima);
+    assertWarmPoolWithinMaximum(request.body.warm_pool, warmPoolMaxSize);
     return updateEnvironment(db, editor, request.params.uid, request.body);
   });
 

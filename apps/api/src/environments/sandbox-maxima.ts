@@ -35,3 +35,16 @@ export function assertWithinSandboxMaxima(
 export function requestedResources(resources: z.infer<typeof SandboxResources> | null | undefined) {
   return resources && { cpus: resources.cpus, memoryMb: resources.memory_mb, pidsLimit: resources.pids_limit };
 }
+
+/** Refuses a warm pool larger than the operator allows (400 naming `warm_pool.size` and the maximum). */
+export function assertWarmPoolWithinMaximum(
+  warmPool: { size: number } | null | undefined,
+  maximum: number | undefined,
+): void {
+  if (!warmPool || maximum === undefined || warmPool.size <= maximum) return;
+  throw invalid(
+    maximum === 0
+      ? `warm_pool.size: ${warmPool.size} is more than this server allows: warm pools are turned off (maximum 0)`
+      : `warm_pool.size: ${warmPool.size} is more than this server's maximum of ${maximum}`,
+  );
+}

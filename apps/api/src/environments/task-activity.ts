@@ -15,7 +15,7 @@ interface LastTaskRow {
 }
 
 /**
- * The most recently created run and the latest run start per environment (contract §3.6). Personal runs
+ * The most recently created run and the latest run start per environment. Personal runs
  * count only for their owner, so a listing never reveals another member's private run.
  */
 export async function taskActivity(

@@ -5,7 +5,7 @@ import { notFound } from "@oz/errors";
 import { isRunId, visibleRunWhere } from "../runs/visibility.ts";
 
 /**
- * `GET /agent/runs/{runId}/handoff/attachments` (contract §2.8): the snapshot files the run's latest ended
+ * `GET /agent/runs/{runId}/handoff/attachments`: the snapshot files the run's latest ended
  * execution uploaded. Our harnesses upload none (a follow-up's execution continues from the stored
  * conversation instead), so a visible run always answers `[]`.
  */

@@ -11,7 +11,7 @@ import { principalOf } from "../http/auth.ts";
 import { listHandoffAttachments } from "./handoff-attachments.ts";
 import { submitFollowup } from "./submit-followup.ts";
 
-/** Follow-ups and handoff snapshots of a run (contract §2.8, §2.9). */
+/** Follow-ups and handoff snapshots of a run. */
 export const followupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     "/agent/runs/:runId/followups",

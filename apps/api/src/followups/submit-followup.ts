@@ -1,5 +1,6 @@
+import { isTerminalRunState } from "@oz/contract/run-states";
 import type { Principal } from "@oz/auth";
-import { TERMINAL_RUN_STATES, type FollowupDelivery, type RunState, type RunSubmitFollowupParams } from "@oz/contract";
+import { type FollowupDelivery, type RunState, type RunSubmitFollowupParams } from "@oz/contract";
 import { newUuid, type Db } from "@oz/db";
 import { ApiError, invalid, notFound } from "@oz/errors";
 import { followupJobId, queueFollowupExecution, type EventSink } from "@oz/runs";
@@ -13,7 +14,7 @@ export interface SubmitFollowupDeps {
 }
 
 /**
- * `POST /agent/runs/{runId}/followups` (contract §2.9). The message is stored first (the backlog every execution
+ * `POST /agent/runs/{runId}/followups`. The message is stored first (the backlog every execution
  * takes its follow-ups from, so nothing is lost), then routed by the run's state: a queued run's agent finds it
  * with its prompt; the worker holding a running run is told to hand it to the live agent; an ended run is queued
  * again for a new execution that continues the conversation with it.
@@ -62,6 +63,6 @@ export async function submitFollowup(
 
 function deliveryFor(state: RunState): FollowupDelivery {
   if (state === "QUEUED" || state === "PENDING") return "with_prompt";
-  if ((TERMINAL_RUN_STATES as readonly RunState[]).includes(state)) return "new_execution";
+  if (isTerminalRunState(state)) return "new_execution";
   return "live";
 }

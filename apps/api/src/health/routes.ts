@@ -3,7 +3,7 @@ import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 
 /**
- * `/healthz`: the process is alive. `/readyz`: its dependencies answer (DESIGN §9). Health checks poll these every
+ * `/healthz`: the process is alive. `/readyz`: its dependencies answer. Health checks poll these every
  * few seconds, so a request to them is not logged (an unready answer still is, at warn).
  */
 export const healthRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {

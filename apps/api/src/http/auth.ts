@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { authenticateApiKey, type ListeningPrincipalCache, type Principal, type UserPrincipal } from "@oz/auth";
+import {
+  authenticateApiKey,
+  authenticateRunCredential,
+  type CredentialRun,
+  type ListeningPrincipalCache,
+  type Principal,
+  type UserPrincipal,
+} from "@oz/auth";
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 import { authenticateSessionCookie } from "../sessions/authenticate-session.ts";
@@ -13,10 +20,16 @@ declare module "fastify" {
      * SSE stream) calls it to notice a revoked key or an ended session. Rejects with a 401 ApiError.
      */
     reauthenticate: () => Promise<Principal | null>;
+    /** Set on `auth: "run"` routes: the run whose sandbox credential (`$OZ_RUN_TOKEN`) called. */
+    runCredential: CredentialRun | null;
   }
   interface FastifyContextConfig {
-    /** `public`: no credentials needed (a present but invalid one is still a 401, contract §1.2). */
-    auth?: "required" | "public";
+    /**
+     * `public`: no credentials needed (a present but invalid one is still a 401). `run`: only a
+     * run credential (`ozr-…`, from inside a run's sandbox) — no API key or session. `route`: the route checks a
+     * credential of its own that is neither (the metrics scrape token).
+     */
+    auth?: "required" | "public" | "run" | "route";
     /**
      * The route changes what an API key's principal is built from (revokes a key, deletes or renames an
      * agent): it answers only once this process's principal cache has heard of the change.
@@ -32,8 +45,9 @@ declare module "fastify" {
 export function registerAuth(app: FastifyInstance, db: Db, principals?: ListeningPrincipalCache) {
   app.decorateRequest("principal", null);
   app.decorateRequest("reauthenticate", async () => null);
+  app.decorateRequest("runCredential", null);
   const authenticate = async (request: FastifyRequest): Promise<Principal | null> => {
-    const mode = request.routeOptions.config?.auth ?? "required";
+    const mode = request.routeOptions.config?.auth === "public" ? "public" : "required";
     const header = request.headers.authorization;
     if (!header) {
       // Without a key, the dashboard's session cookie (src/sessions) may stand in for one.
@@ -48,6 +62,11 @@ export function registerAuth(app: FastifyInstance, db: Db, principals?: Listenin
   };
   app.addHook("onRequest", async (request: FastifyRequest) => {
     if (request.is404) return; // unknown routes answer 404 whoever asks
+    if (request.routeOptions.config?.auth === "route") return;
+    if (request.routeOptions.config?.auth === "run") {
+      request.runCredential = await authenticateRunCredential(db, bearerToken(request.headers.authorization));
+      return;
+    }
     request.principal = await authenticate(request);
     request.reauthenticate = () => authenticate(request);
   });
@@ -60,6 +79,19 @@ export function registerAuth(app: FastifyInstance, db: Db, principals?: Listenin
   }
 }
 
+/** The token of `Authorization: Bearer <token>`; 401 when the header is missing or malformed. */
+function bearerToken(header: string | undefined): string {
+  const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (!token) throw new ApiError("authentication_required", "send Authorization: Bearer $OZ_RUN_TOKEN");
+  return token;
+}
+
+/** The run whose credential called an `auth: "run"` route. */
+export function runCredentialOf(request: FastifyRequest): CredentialRun {
+  if (!request.runCredential) throw new ApiError("authentication_required", "send Authorization: Bearer $OZ_RUN_TOKEN");
+  return request.runCredential;
+}
+
 /** The authenticated principal of a route that requires auth. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new ApiError("authentication_required", "send Authorization: Bearer <API key>");
@@ -67,7 +99,7 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 /**
- * For changes only people may make (contract §2.11: identities; ours: environments, secrets, keys). A cloud
+ * For changes only people may make (cloud agents; and ours: environments, secrets, keys). A cloud
  * agent's key that could write these could widen its own access: name any team secret in an environment
  * its runs use, mint keys, grant itself secrets. 403 `not_authorized`.
  */

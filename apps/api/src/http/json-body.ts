@@ -3,7 +3,7 @@ import secureJson from "secure-json-parse";
 
 /**
  * JSON bodies, except that an empty body is "no body": the Python SDK sends `Content-Type: application/json`
- * with zero bytes on cancel/pause/resume (contract §1.3).
+ * with zero bytes on cancel/pause/resume.
  */
 export function registerJsonBodyParser(app: FastifyInstance) {
   app.removeContentTypeParser("application/json");

@@ -1,4 +1,13 @@
-import type { AgentRunParams, AgentRunResponse, ErrorCode, Problem, RunsPage } from "@oz/contract";
+import type {
+  AgentRunParams,
+  AgentRunResponse,
+  CreateScheduledAgentRequest,
+  ErrorCode,
+  Problem,
+  RunsPage,
+  ScheduledAgentItem,
+  ScheduleListResponse,
+} from "@oz/contract";
 import { ApiError, ERROR_CATALOGUE, toProblem } from "@oz/errors";
 
 /** What a reader of the reference sees for one operation: a request body and a success body. */
@@ -40,6 +49,35 @@ const LIST_PAGE: RunsPage = {
   page_info: { has_next_page: true, next_cursor: "eyJjIjoiMjAyNi0xMi0wM1QwMjowMDowMFoifQ" },
 };
 
+/** A schedule running the command harness every weekday at 06:00 UTC. */
+const NIGHTLY_SCHEDULE: CreateScheduledAgentRequest = {
+  name: "Nightly tests",
+  cron_schedule: "0 6 * * 1-5",
+  prompt: "Run the test suite",
+  agent_config: { harness: { type: "command", command: "make test" } },
+  metadata: { suite: "nightly" },
+};
+
+const SCHEDULE_ITEM: ScheduledAgentItem = {
+  id: "Sc7hN2kQ9vLm4Xp1Rt8Wz3",
+  name: "Nightly tests",
+  cron_schedule: "0 6 * * 1-5",
+  enabled: true,
+  prompt: "Run the test suite",
+  created_at: "2026-12-01T09:12:00Z",
+  updated_at: "2026-12-01T09:12:00Z",
+  agent_config: { harness: { type: "command", command: "make test" } },
+  created_by: { uid: "u8Jk2LmN4pQr6StUvWxYz1", type: "user", display_name: "Ada", email: "ada@example.com" },
+  updated_by: { uid: "u8Jk2LmN4pQr6StUvWxYz1", type: "user", display_name: "Ada", email: "ada@example.com" },
+  history: { last_ran: "2026-12-03T06:00:00.412Z", next_run: "2026-12-04T06:00:00.000Z" },
+  last_spawn_error: null,
+  metadata: { suite: "nightly" },
+  mode: "normal",
+  scope: { type: "Team", uid: "Xq3Lb9TtVbP0cW2mYk7aRz" },
+};
+
+const SCHEDULE_LIST: ScheduleListResponse = { schedules: [SCHEDULE_ITEM] };
+
 /** Examples by `<METHOD> <path>` as the OpenAPI document names operations. */
 export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
   "post /api/v1/agent/runs": {
@@ -47,6 +85,13 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
     response: { summary: "The run, accepted and queued", value: ACCEPTED },
   },
   "get /api/v1/agent/runs": { response: { summary: "A page of runs, with the cursor of the next", value: LIST_PAGE } },
+  "post /api/v1/agent/schedules": {
+    request: { summary: "Tests every weekday at 06:00 UTC", value: NIGHTLY_SCHEDULE },
+    response: { summary: "The schedule, with its next fire time", value: SCHEDULE_ITEM },
+  },
+  "get /api/v1/agent/schedules": {
+    response: { summary: "Every schedule the caller can see, by name", value: SCHEDULE_LIST },
+  },
 };
 
 /** What a request might have got wrong for each code, to make the examples read like real answers. */

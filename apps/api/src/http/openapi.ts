@@ -25,7 +25,14 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
       },
       servers: [{ url: publicUrl.replace(/\/$/, "") }],
       components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API key (wk-…)" } },
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "API key (wk-…)" },
+          runCredential: {
+            type: "http",
+            scheme: "bearer",
+            description: "The run credential (ozr-…) the platform puts into a run's sandbox as $OZ_RUN_TOKEN",
+          },
+        },
       },
       security: [{ bearer: [] }],
     },

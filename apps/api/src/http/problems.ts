@@ -8,7 +8,7 @@ import { isDatabaseUnavailable, isUnstorableValue } from "./database-errors.ts";
 
 const PROBLEM_CONTENT_TYPE = "application/problem+json; charset=utf-8";
 
-/** Sends an ApiError as `application/problem+json` with `x-should-retry` mirroring `retryable` (§1.8, §1.9). */
+/** Sends an ApiError as `application/problem+json` with `x-should-retry` mirroring `retryable`. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: ApiError, typeBase: string) {
   const problem = toProblem(err, request.url.split("?")[0] ?? request.url, request.id, typeBase);
   if (err.retryAfterSeconds !== undefined) reply.header("retry-after", String(err.retryAfterSeconds));

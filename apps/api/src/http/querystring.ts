@@ -1,7 +1,7 @@
 import qs from "qs";
 
 /**
- * Contract §1.4: repeated keys become arrays (`state=A&state=B`), bracket notation becomes objects
+ * The API's query strings: repeated keys become arrays (`state=A&state=B`), bracket notation becomes objects
  * (`metadata[k]=v`), and a parameter with an empty value counts as absent (`creator=`).
  */
 export function parseQueryString(query: string): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import type { UpdateAgentRequest } from "@oz/contract";
 import { Prisma } from "@oz/db";
 
-// The three-way member semantics of contract §2.11.2, shared by create and update: `undefined` (omitted
+// The three-way member semantics of a cloud agent's fields, shared by create and update: `undefined` (omitted
 // or null) keeps the column as it is (on create: its default), an empty value clears it, anything else
 // replaces it wholesale.
 
@@ -21,7 +21,7 @@ function list<T>(value: T[] | null | undefined): T[] | undefined {
   return value ?? undefined;
 }
 
-/** `worker_host` is trimmed; empty means "no agent default" (contract §2.11.1). */
+/** `worker_host` is trimmed; empty means "no agent default". */
 const workerHost = (value: string | null | undefined) => text(value?.trim());
 
 /** Create bodies fit too: their members are a subset of the update's (which also accepts "" for enums). */

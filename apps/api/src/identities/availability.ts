@@ -7,7 +7,7 @@ export async function teamAgentLimit(db: Pick<Db, "team">, teamId: string, defau
 }
 
 /**
- * `available` = enabled ∧ within the team's plan limit (contract §2.11, D11). The default agent is always
+ * `available` = enabled ∧ within the team's plan limit. The default agent is always
  * within the limit; other agents count in creation order, so after a downgrade the newest ones become
  * unavailable first.
  */

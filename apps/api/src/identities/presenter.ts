@@ -10,7 +10,7 @@ export function storedMemory(value: unknown): AgentMemory {
   };
 }
 
-/** An agent row as the contract's `AgentResponse` (§3.10.1): required members always, optional ones when set. */
+/** An agent row as the contract's `AgentResponse`: required members always, optional ones when set. */
 export function presentAgent(agent: Agent, available: boolean): AgentResponse {
   return {
     uid: agent.id,

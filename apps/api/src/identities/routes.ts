@@ -16,7 +16,7 @@ import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "./s
 const tags = ["identities"];
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 
-/** `/agent/identities` (contract §2.11): the team's cloud agents. Agent keys may read but not manage them. */
+/** `/agent/identities`: the team's cloud agents. Agent keys may read but not manage them. */
 export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const store = { db: deps.db, agentLimit: deps.agentLimit };
 

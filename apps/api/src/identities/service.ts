@@ -20,7 +20,7 @@ export async function findTeamAgent(db: Db, teamId: string, uid: string): Promis
   return agent;
 }
 
-/** Over-limit and disabled agents are listed but cannot be edited, get keys or run (contract §2.11, D5). */
+/** Over-limit and disabled agents are listed but cannot be edited, get keys or run. */
 export async function assertAgentAvailable({ db, agentLimit }: AgentStore, agent: Agent) {
   const unavailable = await unavailableAgentIds(db, agent.teamId, agentLimit);
   if (!unavailable.has(agent.id)) return;
@@ -112,7 +112,7 @@ export async function updateAgent(
 }
 
 /**
- * Soft delete (contract §2.11.5, D10): the agent disappears from list/get while the runs it executed keep
+ * Soft delete: the agent disappears from list/get while the runs it executed keep
  * pointing at it, and every key bound to it is revoked in the same transaction.
  */
 export async function deleteAgent(store: AgentStore, caller: UserPrincipal, uid: string): Promise<void> {

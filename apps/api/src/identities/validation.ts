@@ -2,7 +2,7 @@ import type { UserPrincipal } from "@oz/auth";
 import type { Db } from "@oz/db";
 import { ApiError } from "@oz/errors";
 
-/** A cloud agent's default environment must be a live environment of its own team (contract §2.11.1). */
+/** A cloud agent's default environment must be a live environment of its own team. */
 export async function assertTeamEnvironment(db: Db, teamId: string, environmentId: string | null | undefined) {
   if (!environmentId) return;
   const found = await db.environment.findFirst({
@@ -14,7 +14,7 @@ export async function assertTeamEnvironment(db: Db, teamId: string, environmentI
   }
 }
 
-/** A third-party harness brings its own model, so the agent may not also name one (contract §3.10.1). */
+/** A third-party harness brings its own model, so the agent may not also name one. */
 export function assertHarnessAllowsModel(harness: unknown, baseModel: string | null) {
   const type = (harness as { type?: string } | null)?.type;
   if (type && type !== "oz" && baseModel) {
@@ -22,7 +22,7 @@ export function assertHarnessAllowsModel(harness: unknown, baseModel: string | n
   }
 }
 
-/** Only team admins may let an agent's keys act on behalf of users (contract §2.11). */
+/** Only team admins may let an agent's keys act on behalf of users. */
 export function assertMayChangeOnBehalfOf(caller: UserPrincipal) {
   if (caller.role !== "admin") {
     throw new ApiError("not_authorized", "on_behalf_of_enabled may only be changed by team admins");

@@ -1,6 +1,7 @@
+import { isTerminalRunState } from "@oz/contract/run-states";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { EventIdCursor, Problem, RunEventsPage, RunEventsQuery, RunIdParams, TERMINAL_RUN_STATES } from "@oz/contract";
+import { EventIdCursor, Problem, RunEventsPage, RunEventsQuery, RunIdParams } from "@oz/contract";
 import { ApiError, invalid, notFound } from "@oz/errors";
 import { listRunEvents } from "@oz/events";
 import type { Principal } from "@oz/auth";
@@ -22,7 +23,7 @@ export const runEventRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   };
   const isTerminal = async (runId: string) => {
     const run = await deps.db.run.findUnique({ where: { id: runId }, select: { state: true } });
-    return !run || (TERMINAL_RUN_STATES as readonly string[]).includes(run.state);
+    return !run || isTerminalRunState(run.state);
   };
 
   /** Opens the stream once the cursor is known to be good: after `hijack` no problem can be sent. */
@@ -32,12 +33,17 @@ export const runEventRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     const viewer = principalOf(request);
     reply.hijack();
     const sse = new SseWriter(reply.raw);
-    await streamRunEvents({ db: deps.db, hub: deps.eventHub }, sse, {
-      runId,
-      afterId,
-      runIsTerminal: () => isTerminal(runId),
-      viewerStillAllowed: () => stillAuthenticated(request, viewer),
-    });
+    deps.metrics?.eventStreamClients.inc();
+    try {
+      await streamRunEvents({ db: deps.db, hub: deps.eventHub }, sse, {
+        runId,
+        afterId,
+        runIsTerminal: () => isTerminal(runId),
+        viewerStillAllowed: () => stillAuthenticated(request, viewer),
+      });
+    } finally {
+      deps.metrics?.eventStreamClients.dec();
+    }
   };
 
   app.get(

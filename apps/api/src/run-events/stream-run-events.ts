@@ -1,5 +1,5 @@
+import { isTerminalRunState } from "@oz/contract/run-states";
 import type { RunEvent } from "@oz/contract";
-import { TERMINAL_RUN_STATES } from "@oz/contract";
 import type { Db } from "@oz/db";
 import { listRunEvents, type RunEventHub } from "@oz/events";
 import type { SseWriter } from "./sse.ts";
@@ -9,8 +9,7 @@ const PAGE = 500;
 const POLL_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 
-const isTerminalStateEvent = (e: RunEvent) =>
-  e.type === "state" && (TERMINAL_RUN_STATES as readonly string[]).includes(String(e.payload.state));
+const isTerminalStateEvent = (e: RunEvent) => e.type === "state" && isTerminalRunState(String(e.payload.state));
 
 /**
  * Streams a run's transcript: the stored backlog after `afterId`, then live events from Redis, with a

@@ -11,7 +11,7 @@ const IMAGE_EXTENSIONS: Record<string, string> = {
 
 /**
  * The files sent with a run: `attachments`, plus α8's `images` mapped to attachments with generated file
- * names (contract §6 row 2). Both count against the same maximum of 5.
+ * names. Both count against the same maximum of 5.
  */
 export function collectAttachments(params: Pick<AgentRunParams, "attachments" | "images">): Attachment[] {
   const images = (params.images ?? []).map((image, index) => ({

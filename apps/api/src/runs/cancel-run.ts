@@ -1,9 +1,8 @@
 import type { Principal } from "@oz/auth";
 import type { RunState } from "@oz/contract";
-import type { Db } from "@oz/db";
-import type { EventSink } from "@oz/runs";
+import { isCancellableRunState } from "@oz/contract/run-states";
 import { ApiError, invalid, notFound } from "@oz/errors";
-import { moveRun } from "@oz/runs";
+import { cancelRun as cancelRunNow, type RunEngineDeps } from "@oz/runs";
 import { isRunTypeCancellable } from "./run-type.ts";
 import { isRunId, visibleRunWhere } from "./visibility.ts";
 
@@ -19,50 +18,31 @@ const PENDING_RETRY_AFTER_SECONDS = 2;
 const MAX_ATTEMPTS = 3;
 
 /**
- * `POST /agent/runs/{runId}/cancel` (contract §2.7). Checked in the contract's order: unknown or invisible
+ * `POST /agent/runs/{runId}/cancel`. Checked in the contract's order: unknown or invisible
  * → 404; local or GitHub Action run → 422; then by state. The state change goes through the state machine's
  * guarded update; when another actor moves the run first, the run is read again and judged on its new state.
  * Returns what the queue needs to follow up: a run cancelled while QUEUED has a job to withdraw, one
  * cancelled while CLAIMED/INPROGRESS has a worker to stop.
  */
-export async function cancelRun(
-  deps: { db: Db; events: EventSink },
-  principal: Principal,
-  runId: string,
-): Promise<CancelledRun> {
+export async function cancelRun(deps: RunEngineDeps, principal: Principal, runId: string): Promise<CancelledRun> {
   const { db } = deps;
   if (!isRunId(runId)) throw notFound("run", runId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const run = await db.run.findFirst({
       where: visibleRunWhere(principal, runId),
-      select: { state: true, source: true, executionLocation: true, executionStartedAt: true },
+      select: { state: true, source: true, executionLocation: true },
     });
     if (!run) throw notFound("run", runId);
     if (!isRunTypeCancellable(run)) {
       throw new ApiError("operation_not_supported", "local and GitHub Action runs cannot be cancelled through the API");
     }
+    if (isCancellableRunState(run.state)) {
+      // The worker that holds a CLAIMED/INPROGRESS run sees CANCELLED and removes its sandbox at once.
+      const cancelled = await cancelRunNow(deps, { runId, from: run.state, by: displayName(principal) });
+      if (cancelled) return { id: runId, previousState: run.state, workerHost: cancelled.workerHost };
+      continue;
+    }
     switch (run.state) {
-      case "QUEUED":
-      case "CLAIMED":
-      case "INPROGRESS": {
-        // The worker that holds a CLAIMED/INPROGRESS run sees CANCELLED and stops its sandbox. The run ends
-        // here, not in the worker (whose own ending then finds it ended), so its end is recorded here: the time
-        // the agent ran, and no sandbox — the worker removes it at once.
-        const endedAt = new Date();
-        const ranMs =
-          run.state === "INPROGRESS" && run.executionStartedAt
-            ? Math.max(0, endedAt.getTime() - run.executionStartedAt.getTime())
-            : 0;
-        const cancelled = await moveRun(deps, {
-          runId,
-          to: "CANCELLED",
-          from: [run.state],
-          status: { message: `Cancelled by ${displayName(principal)}` },
-          patch: { endedAt, isSandboxRunning: false, ...(ranMs > 0 && { runTimeMs: { increment: ranMs } }) },
-        });
-        if (cancelled) return { id: runId, previousState: run.state, workerHost: cancelled.workerHost };
-        continue;
-      }
       case "PENDING":
         throw new ApiError("conflict", `run ${runId} is being prepared and cannot be cancelled yet; retry shortly`, {
           retryAfterSeconds: PENDING_RETRY_AFTER_SECONDS,

@@ -1,7 +1,7 @@
 import type { Principal } from "@oz/auth";
-import type { AgentRunParams, AgentRunResponse, RunSourceType, RunState } from "@oz/contract";
+import type { AgentRunParams, AgentRunResponse, RunSchedule, RunSourceType, RunState } from "@oz/contract";
 import { newUuid, type Db } from "@oz/db";
-import { teamAtCapacity } from "@oz/runs";
+import { assertWithinBudget, teamAtCapacity } from "@oz/runs";
 import { ApiError, invalid, notFound } from "@oz/errors";
 import { ModelCatalogue } from "@oz/llm";
 import { allInOrder } from "./all-in-order.ts";
@@ -45,17 +45,19 @@ export interface AcceptedRun {
 export interface CreateRunRequest {
   principal: Principal;
   params: AgentRunParams;
-  /** The surface that asked (contract §2.3): `API` unless our own CLI or web app says otherwise. */
+  /** The surface that asked: `API` unless our own CLI or web app says otherwise. */
   source: RunSourceType;
   /** Optional `Idempotency-Key` header: the same key within a team always yields the same run. */
   idempotencyKey?: string;
+  /** Set when a scheduled agent's tick asks (source `SCHEDULED_AGENT`): recorded as `RunItem.schedule`. */
+  schedule?: RunSchedule;
 }
 
 /**
- * Accepts a run (contract §2.3): resolves who, where and how, then records it `QUEUED` in one INSERT.
+ * Accepts a run: resolves who, where and how, then records it `QUEUED` in one INSERT.
  * Lookups happen only when the request references an agent, a parent run, `on_behalf_of` or an
  * environment. Once the INSERT has committed nothing can fail, so the caller never sees a 5xx for a run
- * that exists (§1.9). Handing `run` to the queue is the caller's next step after this returns.
+ * that exists. Handing `run` to the queue is the caller's next step after this returns.
  */
 export async function createRun(deps: CreateRunDeps, request: CreateRunRequest): Promise<AcceptedRun> {
   const { db } = deps;
@@ -68,6 +70,8 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
     params.parent_run_id
       ? resolveParentRun(db, principal, params.parent_run_id, deps.maxOrchestrationDepth)
       : undefined,
+    // The one budget check of every new run (API, CLI, schedules): a spent budget creates nothing.
+    assertWithinBudget(db, principal.teamId),
   ]);
   const config = resolveRunConfig(params, parties.executorAgent);
   assertModelAvailable(deps.models ?? NO_MODELS, config);
@@ -104,6 +108,7 @@ export async function createRun(deps: CreateRunDeps, request: CreateRunRequest):
     metadata: { ...parent?.metadata, ...params.metadata },
     attachments,
     idempotencyKey: request.idempotencyKey ?? null,
+    schedule: request.schedule ?? null,
   });
   if (!inserted && request.idempotencyKey) return runForIdempotencyKey(db, principal, request.idempotencyKey);
   return {

@@ -18,7 +18,7 @@ const CursorPayload = z.strictObject({
 
 /**
  * A short hash of everything that shapes the result order and membership (filters and sort, not the page
- * size). The SDK re-sends the filters with the cursor; a cursor minted for others is refused (§1.7).
+ * size). The SDK re-sends the filters with the cursor; a cursor minted for others is refused.
  */
 export function cursorFingerprint(subject: unknown): string {
   return createHash("sha256").update(JSON.stringify(subject)).digest("base64url").slice(0, 16);

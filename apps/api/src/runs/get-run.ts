@@ -6,7 +6,7 @@ import { presentRun } from "./present-run.ts";
 import { queryRunItems, runItemsQuery, selectRuns } from "./run-item-query.ts";
 import { isRunId, visibleRunsSql } from "./visibility.ts";
 
-/** `GET /agent/runs/{runId}` (contract §2.6): a malformed, unknown or invisible ID is the same 404. */
+/** `GET /agent/runs/{runId}`: a malformed, unknown or invisible ID is the same 404. */
 export async function getRun(db: Db, principal: Principal, runId: string, publicUrl: string): Promise<RunItem> {
   if (!isRunId(runId)) throw notFound("run", runId);
   const where = Prisma.sql`r.id = CAST(${runId} AS uuid) AND ${visibleRunsSql(principal)}`;

@@ -28,6 +28,7 @@ const newRun = (fields: Partial<NewRun> = {}): NewRun => ({
   metadata: { ticket: "VIS-1" },
   attachments: [{ file_name: "a.txt", mime_type: "text/plain", data: "aGk=" }],
   idempotencyKey: null,
+  schedule: null,
   ...fields,
 });
 

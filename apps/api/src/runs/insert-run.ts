@@ -1,4 +1,4 @@
-import type { AmbientAgentConfig, Attachment, QueryMode, RunSourceType } from "@oz/contract";
+import type { AmbientAgentConfig, Attachment, QueryMode, RunSchedule, RunSourceType } from "@oz/contract";
 import type { Db } from "@oz/db";
 import { isDatabaseUnavailable } from "../http/database-errors.ts";
 import { batchWhileBusy } from "./batch-while-busy.ts";
@@ -23,6 +23,8 @@ export interface NewRun {
   metadata: Record<string, string>;
   attachments: Attachment[];
   idempotencyKey: string | null;
+  /** The scheduled agent whose tick created the run, as it was then; null otherwise. */
+  schedule: RunSchedule | null;
 }
 
 /** Records a new run; false (and nothing inserted) when its team already has a run with its Idempotency-Key. */
@@ -62,10 +64,11 @@ async function insertRuns(db: Db, runs: NewRun[]): Promise<boolean[]> {
     INSERT INTO runs (id, team_id, owner_user_id, title, prompt, state, source, creator_kind, creator_id,
                       executor_kind, executor_id, agent_config, environment_id, config_name, model_id, skill_spec,
                       worker_host, parent_run_id, conversation_id, mode, interactive, metadata, attachments,
-                      idempotency_key)
+                      idempotency_key, schedule_id, schedule)
     SELECT id, team_id, owner_user_id, title, prompt, 'QUEUED', source, creator_kind, creator_id,
            executor_kind, executor_id, agent_config, environment_id, config_name, model_id, skill_spec,
-           worker_host, parent_run_id, conversation_id, mode, interactive, metadata, attachments, idempotency_key
+           worker_host, parent_run_id, conversation_id, mode, interactive, metadata, attachments, idempotency_key,
+           schedule ->> 'schedule_id', schedule
       FROM unnest(
              CAST(${column((r) => r.id)} AS uuid[]), CAST(${column((r) => r.teamId)} AS text[]),
              CAST(${column((r) => r.ownerUserId)} AS text[]), CAST(${column((r) => r.title)} AS text[]),
@@ -81,10 +84,11 @@ async function insertRuns(db: Db, runs: NewRun[]): Promise<boolean[]> {
              CAST(${column((r) => r.parentRunId)} AS uuid[]), CAST(${column((r) => r.conversationId)} AS uuid[]),
              CAST(${column((r) => r.mode)} AS text[]), CAST(${column((r) => r.interactive)} AS boolean[]),
              CAST(${json((r) => r.metadata)} AS jsonb[]), CAST(${json((r) => r.attachments)} AS jsonb[]),
-             CAST(${column((r) => r.idempotencyKey)} AS text[])
+             CAST(${column((r) => r.idempotencyKey)} AS text[]), CAST(${json((r) => r.schedule)} AS jsonb[])
            ) AS r(id, team_id, owner_user_id, title, prompt, source, creator_kind, creator_id, executor_kind,
                   executor_id, agent_config, environment_id, config_name, model_id, skill_spec, worker_host,
-                  parent_run_id, conversation_id, mode, interactive, metadata, attachments, idempotency_key)
+                  parent_run_id, conversation_id, mode, interactive, metadata, attachments, idempotency_key,
+                  schedule)
     ON CONFLICT (team_id, idempotency_key) DO NOTHING
     RETURNING id`;
   const inserted = new Set(rows.map((row) => row.id));

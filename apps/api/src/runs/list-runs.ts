@@ -52,7 +52,7 @@ const SORTS: Record<RunSortBy, SortSpec> = {
 };
 
 /**
- * `GET /agent/runs` (contract §2.5, §1.7): the caller's visible runs, filtered and sorted, one keyset page
+ * `GET /agent/runs`: the caller's visible runs, filtered and sorted, one keyset page
  * at a time. The page after a cursor starts right after the cursor's `(sort key, run id)`, found through
  * the index of that sort, so page 1000 costs what page 1 does. One query fetches `limit + 1` runs (the
  * extra one only says whether another page exists) together with their people and artifacts.
@@ -118,7 +118,7 @@ function afterPosition(sort: SortSpec, order: SortOrder, after: CursorPosition):
   return sort.nullsLast ? Prisma.sql`(${position} OR ${sort.column} IS NULL)` : position;
 }
 
-/** `ancestor_run_id` must name a run the caller can see (contract §2.5). */
+/** `ancestor_run_id` must name a run the caller can see. */
 async function assertVisibleRun(db: Db, principal: Principal, runId: string) {
   const visible = isRunId(runId) && (await db.run.count({ where: visibleRunWhere(principal, runId) })) > 0;
   if (!visible) throw notFound("ancestor_run_id: run", runId);

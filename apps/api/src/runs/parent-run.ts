@@ -5,7 +5,7 @@ import { visibleRunsSql } from "./visibility.ts";
 
 export interface ParentRun {
   id: string;
-  /** Inherited by the child; the child's own keys win (contract §2.3 `metadata`). */
+  /** Inherited by the child; the child's own keys win. */
   metadata: Record<string, string>;
 }
 
@@ -16,7 +16,7 @@ interface ChainRow {
 
 /**
  * Checks an orchestration parent: it must exist and be visible to the caller, and the child must not
- * sit deeper than `maxDepth` (a root run has depth 0, its child 1, …). Both failures are 400 (§2.3).
+ * sit deeper than `maxDepth` (a root run has depth 0, its child 1, …). Both failures are 400.
  */
 export async function resolveParentRun(
   db: Db,

@@ -4,11 +4,13 @@ import { compact } from "./resolve-config.ts";
 import type { RunItemRow, StoredArtifact } from "./run-item-query.ts";
 import { isRunTypeCancellable } from "./run-type.ts";
 
-/** Artifact types that can be fetched through `GET /agent/artifacts/{uid}` carry their UID (§3.8.1). */
+/** Artifact types that can be fetched through `GET /agent/artifacts/{uid}` carry their UID. */
 const RETRIEVABLE_ARTIFACTS = new Set<string>(["PLAN", "SCREENSHOT", "FILE"]);
 
-/** A stored run as the contract's RunItem (§3.2), for both `GET /agent/runs` and `GET /agent/runs/{id}`. */
+/** A stored run as the contract's RunItem, for both `GET /agent/runs` and `GET /agent/runs/{id}`. */
 export function presentRun(row: RunItemRow, publicUrl: string): RunItem {
+  const origin = publicUrl.replace(/\/$/, "");
+  const schedule = objectOrUndefined(row.schedule) as RunItem["schedule"];
   const runTimeMs = Number(row.run_time_ms);
   const artifacts = row.artifacts.flatMap(presentArtifact);
   const metadata = objectOrUndefined(row.metadata) as Record<string, string> | undefined;
@@ -41,19 +43,21 @@ export function presentRun(row: RunItemRow, publicUrl: string): RunItem {
     artifacts: artifacts.length > 0 ? artifacts : undefined,
     conversation_id: row.conversation_id,
     session_id: row.session_id ?? undefined,
-    session_link: `${publicUrl.replace(/\/$/, "")}/runs/${row.id}`,
+    session_link: `${origin}/runs/${row.id}`,
     is_sandbox_running: row.is_sandbox_running,
     is_run_type_cancellable: isRunTypeCancellable({ source: row.source, executionLocation: row.execution_location }),
     metadata: metadata && Object.keys(metadata).length > 0 ? metadata : undefined,
     parent_run_id: row.parent_run_id ?? undefined,
     request_usage: objectOrUndefined(row.request_usage),
     run_time: row.started_at || runTimeMs > 0 ? isoDuration(runTimeMs) : undefined,
-    schedule: objectOrUndefined(row.schedule) as RunItem["schedule"],
+    schedule,
     status_message: presentStatusMessage(row.status_message),
+    // What triggered the run: for a scheduled run, its schedule's page in the dashboard.
+    trigger_url: schedule ? `${origin}/schedules/${encodeURIComponent(schedule.schedule_id)}` : undefined,
   }) as RunItem;
 }
 
-/** Users show their name and email; cloud agents are `service_account`s with their agent name (§3.5). */
+/** Users show their name and email; cloud agents are `service_account`s with their agent name. */
 function profile(kind: PrincipalKind, uid: string, displayName: string | null, email: string | null): UserProfile {
   return kind === "user"
     ? compact({ uid, type: "user", display_name: displayName ?? undefined, email: email ?? undefined })
@@ -73,7 +77,7 @@ function presentArtifact(artifact: StoredArtifact): ArtifactItem[] {
   ];
 }
 
-/** `message` is always sent, even to clients that type it optional (contract §6 row 9). */
+/** `message` is always sent, even to clients that type it optional. */
 function presentStatusMessage(value: unknown): RunItem["status_message"] {
   const stored = objectOrUndefined(value);
   if (!stored) return undefined;

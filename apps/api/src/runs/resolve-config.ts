@@ -13,7 +13,7 @@ import { assertKnownModel, type ModelCatalogue } from "@oz/llm";
 import { skillNameFromSpec } from "@oz/skills";
 import { z } from "zod";
 
-/** What a cloud agent contributes to the runs it executes (contract §3.3, §3.10.1). */
+/** What a cloud agent contributes to the runs it executes. */
 export type AgentDefaults = Pick<
   Agent,
   | "prompt"
@@ -33,7 +33,7 @@ const McpServers = z.record(z.string(), McpServerConfig);
 
 /**
  * The configuration a run is recorded with, resolved once at creation with the precedence of contract
- * §3.3: the request's value, then the executing agent's default, then the platform default. Pure: the
+ * The request's value, then the executing agent's default, then the platform default. Pure: the
  * caller checks that referenced resources (the environment) exist.
  */
 export function resolveRunConfig(params: AgentRunParams, agent?: AgentDefaults): AmbientAgentConfig {
@@ -110,7 +110,7 @@ function resolveHarness(harness: Harness | undefined): Harness {
   return compact({ ...rest, type: rest.type ?? "oz" });
 }
 
-/** Contract §6 row 12: an older client's `harness.auth_secret_name` is the secret of its harness type. */
+/** Compatibility: an older client's `harness.auth_secret_name` is the secret of its harness type. */
 function resolveHarnessSecrets(
   fromAgent: HarnessAuthSecrets | undefined,
   harness: Harness | undefined,
@@ -125,7 +125,7 @@ function resolveHarnessSecrets(
 }
 type HarnessAuthSecrets = z.infer<typeof HarnessAuthSecrets>;
 
-/** Run-level entries take precedence over the agent's (contract §3.3 `mcp_servers`). */
+/** Run-level entries take precedence over the agent's. */
 function mergeRecords<T>(base: Record<string, T> | undefined, over: Record<string, T> | undefined) {
   if (!base && !over) return undefined;
   return { ...base, ...over };
@@ -140,7 +140,7 @@ function parseStored<T extends z.ZodType>(schema: T, value: unknown): z.infer<T>
 
 const nonEmpty = (value: string | null | undefined): string | undefined => (value ? value : undefined);
 
-/** Drops `undefined` members so stored JSON and responses omit unset members (contract §1.3). */
+/** Drops `undefined` members so stored JSON and responses omit unset members. */
 export function compact<T extends object>(value: T): T {
   // A plain loop (several times faster than entries/filter/fromEntries): every run of a page comes through here.
   const kept: Record<string, unknown> = {};

@@ -11,7 +11,7 @@ export interface PartyRef {
   id: string;
 }
 
-/** Who a new run belongs to, who asked for it and whose identity it runs as (contract §1.11, §2.3). */
+/** Who a new run belongs to, who asked for it and whose identity it runs as. */
 export interface RunParties {
   /** Set for personal runs (scope User); null for team runs. */
   ownerUserId: string | null;
@@ -60,7 +60,7 @@ export async function resolveParties(
   };
 }
 
-/** An agent that cannot start runs is refused: unknown → 404, unavailable → 403 (contract §2.11, D5). */
+/** An agent that cannot start runs is refused: unknown → 404, unavailable → 403. */
 async function loadAvailableAgent(db: Db, teamId: string, agentId: string, agentLimit: number) {
   const [agent, available] = await Promise.all([
     db.agent.findFirst({ where: { id: agentId, teamId, deletedAt: null } }),

@@ -23,7 +23,7 @@ import { listRuns } from "./list-runs.ts";
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-/** Cloud agent runs (contract §2.3, §2.5–§2.7). HTTP only: each handler calls one function of this folder. */
+/** Cloud agent runs. HTTP only: each handler calls one function of this folder. */
 export const runRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const createDeps = { ...deps, insertRun: createRunInserter(deps.db) };
   const createSchema = {
@@ -52,7 +52,7 @@ export const runRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     return accepted.response;
   };
   app.post("/agent/runs", { schema: createSchema }, create);
-  // Contract §6 row 1: α8 and the docs' curl use the singular path; one handler serves both.
+  // Compatibility: α8 and the docs' curl use the singular path; one handler serves both.
   app.post(
     "/agent/run",
     { schema: { ...createSchema, summary: "Create a cloud agent run (alias used by older clients)" } },

@@ -2,11 +2,11 @@ import type { ListRunsQuery, RunState } from "@oz/contract";
 import { Prisma } from "@oz/db";
 import { invalid } from "@oz/errors";
 
-/** The reserved `environment_id` filter value for runs without an environment (contract §1.6). */
+/** The reserved `environment_id` filter value for runs without an environment. */
 export const EMPTY_ENVIRONMENT = "empty-environment";
 
 /**
- * The filters of `GET /agent/runs` (contract §2.5) in one canonical form: aliases merged, repeated states
+ * The filters of `GET /agent/runs` in one canonical form: aliases merged, repeated states
  * sorted, metadata keys ordered. Two queries that mean the same have equal filters, which is what the
  * cursor's fingerprint relies on.
  */

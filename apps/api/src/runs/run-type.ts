@@ -1,5 +1,5 @@
 /**
- * Whether a run's *type* can be cancelled through the API, whatever its state (contract §2.7, D1): local
+ * Whether a run's *type* can be cancelled through the API, whatever its state: local
  * runs and GitHub Action runs cannot; everything else, self-hosted runs included, can. Both the cancel
  * rule (422) and `RunItem.is_run_type_cancellable` read this one function.
  */

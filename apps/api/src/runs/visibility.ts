@@ -2,7 +2,7 @@ import type { Principal } from "@oz/auth";
 import { Prisma } from "@oz/db";
 
 /**
- * Which runs a principal may see (contract §2.5): its team's runs plus, for a human, their own personal
+ * Which runs a principal may see: its team's runs plus, for a human, their own personal
  * runs. Another team's runs never match; invisible runs are reported as not found, never as forbidden.
  */
 export function visibleRunsSql(principal: Principal): Prisma.Sql {

@@ -26,7 +26,7 @@ interface RepoInEnvironments {
 }
 
 /**
- * `GET /agent` (contract §2.1): the skills in the repositories of the team's environments, grouped by name, one
+ * `GET /agent`: the skills in the repositories of the team's environments, grouped by name, one
  * variant per SKILL.md. A repository that cannot be read is left out (and logged); its skills reappear once it can.
  */
 export async function listSkills(

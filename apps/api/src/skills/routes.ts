@@ -8,7 +8,7 @@ import { SkillDiscovery } from "./skill-discovery.ts";
 
 const DEFAULT_GITHUB_URL = "https://github.com";
 
-/** `GET /agent` (contract §2.1): the skills found in the repositories of the team's environments. */
+/** `GET /agent`: the skills found in the repositories of the team's environments. */
 export const skillRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const discovery = new SkillDiscovery({
     egress: new EgressPolicy(deps.allowedCidrs ?? []),

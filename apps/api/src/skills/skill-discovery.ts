@@ -22,7 +22,7 @@ interface Entry {
 }
 
 /**
- * The discovery cache of `GET /agent` (contract §2.1): each repository's skill files, read once and kept in this
+ * The discovery cache of `GET /agent`: each repository's skill files, read once and kept in this
  * process's memory for a while. Concurrent requests for one repository share one read; `refresh` reads again.
  * Entries are per team: what one team's credentials fetched (or a repository only it can reach) is never served
  * to another team that names the same URL.

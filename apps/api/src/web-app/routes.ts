@@ -24,6 +24,8 @@ export const DASHBOARD_PAGES = [
   "/agents",
   "/environments",
   "/environments/:environmentId",
+  "/schedules",
+  "/schedules/:scheduleId",
   "/usage",
   "/settings",
 ];

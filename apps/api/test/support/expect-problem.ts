@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 
-/** Asserts an RFC 7807 answer (contract §1.8) with this status and error code; `detail` must match if given. */
+/** Asserts an RFC 7807 answer with this status and error code; `detail` must match if given. */
 export function expectProblem(
   res: { status: number; headers: Headers; json?: { type?: string; detail?: string; retryable?: boolean } },
   status: number,

@@ -1,14 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { createDb } from "@oz/db";
+import { PostgresBlobStore } from "@oz/blobs";
+import { createDb, poolOf } from "@oz/db";
 import { loadModelCatalogue, type ModelCatalogue } from "@oz/llm";
 import { createTestDatabase, type TestDatabase } from "@oz/testing";
 import { buildApp } from "../../src/app.ts";
-import { secretAndArtifactDeps, type AppDeps } from "../../src/deps.ts";
-import { createLiveDeps } from "../../src/dispatch/live-deps.ts";
+import { buildApiDeps } from "../../src/build-deps.ts";
+import type { AppDeps } from "../../src/deps.ts";
 import { createTeam, type CreatedTeam } from "../../src/teams/create-team.ts";
 
 export interface TestServer {
@@ -69,38 +67,45 @@ export async function startTestServer(
     beforeListen?: (app: FastifyInstance) => void;
     /** Runs the API's sweeper at this interval (off by default: most tests want runs left as they put them). */
     sweepIntervalMs?: number;
+    /**
+     * Fire scheduled agents in this API (off by default): reconcile their job schedulers at this interval,
+     * with `secondsField` before the 5 cron fields (e.g. `*\/2`: a tick every two seconds).
+     */
+    schedules?: { reconcileIntervalMs: number; secondsField?: string };
     /** The workers' catalogue when a test platform runs them (apps/worker/test): the API checks runs against it. */
     models?: ModelCatalogue;
+    /** The address the API listens on (default loopback); `0.0.0.0` lets sandboxes reach it on their gateway. */
+    host?: string;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const apiDatabaseUrl = options.apiDatabaseUrl?.(database.url) ?? database.url;
   const apiDb = options.apiDatabaseUrl ? createDb({ connectionString: apiDatabaseUrl, poolSize: 5 }) : database.db;
   const masterKey = randomBytes(32);
-  const blobDir = await mkdtemp(join(tmpdir(), "oz-test-blobs-"));
   const queuePrefix = `oz-test-${randomBytes(4).toString("hex")}`;
-  const { close: closeLive, ...live } = createLiveDeps(
-    apiDb,
-    options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    queuePrefix,
-    { sweepIntervalMs: options.sweepIntervalMs },
-  );
-  const deps: AppDeps = {
+  const { deps: built, close: closeLive } = buildApiDeps({
     db: apiDb,
+    redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    queuePrefix,
+    masterKey,
+    // Artifacts in the test database, as production keeps them by default (OZ_BLOB_STORE=postgres).
+    blobs: new PostgresBlobStore(poolOf(apiDb)),
+    sweepIntervalMs: options.sweepIntervalMs,
+    scheduleReconcileIntervalMs: options.schedules?.reconcileIntervalMs,
+    scheduleSecondsField: options.schedules?.secondsField,
     databaseUrl: apiDatabaseUrl,
-    ...live,
     publicUrl: "http://oz.test",
     agentLimit: 3,
     maxOrchestrationDepth: 5,
     models: options.models ?? TEST_MODELS,
     // The tests' git daemon listens on the host's address on Docker's default bridge, a private one.
     allowedCidrs: ["172.17.0.1/32"],
-    ...secretAndArtifactDeps(masterKey, blobDir, "http://oz.test"),
-    ...overrides,
-  };
+  });
+  const deps: AppDeps = { ...built, ...overrides };
   const app = await buildApp(deps);
   options.beforeListen?.(app);
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  await app.listen({ port: 0, host: options.host ?? "127.0.0.1" });
+  const address = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const replicas: FastifyInstance[] = [];
   const team = await seedTeam({ database }, "acme");
   const otherTeam = await seedTeam({ database }, "globex");
@@ -129,7 +134,6 @@ export async function startTestServer(
       await closeLive();
       if (apiDb !== database.db) await apiDb.$disconnect();
       await database.drop();
-      await rm(blobDir, { recursive: true, force: true });
     },
   };
 }

@@ -23,7 +23,7 @@ export interface ClientOptions {
 /** Retries the server asks for (`x-should-retry: true`), like the official SDKs: at most two more attempts. */
 const MAX_RETRIES = 2;
 
-/** The Oz API over HTTP: bearer auth, query encoding of contract §1.4, problem documents as `ApiError`. */
+/** The Oz API over HTTP: bearer auth, the API's query encoding, problem documents as `ApiError`. */
 export class ApiClient {
   constructor(private readonly options: ClientOptions) {}
 

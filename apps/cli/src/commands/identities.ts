@@ -109,7 +109,7 @@ function withIdentityOptions(command: Command, creating: boolean) {
     .option("--host <worker-id>", "default self-hosted worker");
 }
 
-/** Only the options given: on update, an omitted member stays as it is (contract §2.11.2). */
+/** Only the options given: on update, an omitted member stays as it is. */
 function identityBody(options: IdentityOptions) {
   return {
     ...(options.name !== undefined && { name: options.name }),

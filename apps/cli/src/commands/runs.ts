@@ -30,7 +30,7 @@ interface ListOptions {
   sortOrder?: string;
 }
 
-/** The API's largest page (contract §1.7); longer `--limit`s are fetched page by page. */
+/** The API's largest page; longer `--limit`s are fetched page by page. */
 const API_PAGE = 100;
 
 /** `oz run list|get|cancel|followup`, also spelled `oz task …`. */

@@ -5,7 +5,7 @@ import { CliError, EXIT } from "../errors.ts";
 import { parseKeyValues } from "../options.ts";
 import { loadLazyModules } from "./load-lazy-modules.ts";
 
-/** The flags of `oz agent run-cloud` that shape the request (contract §5.3). */
+/** The flags of `oz agent run-cloud` that shape the request. */
 export interface RunCloudFlags {
   prompt?: string;
   /** `--no-environment` gives `false`. */

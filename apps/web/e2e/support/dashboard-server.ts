@@ -14,8 +14,11 @@ export interface DashboardServer extends TestServer {
 }
 
 /** The real API, serving the built dashboard, over a fresh database whose admin can sign in. */
-export async function startDashboardServer(overrides: Partial<AppDeps> = {}): Promise<DashboardServer> {
-  const server = await startTestServer({ webDistDir: WEB_DIST, ...overrides });
+export async function startDashboardServer(
+  overrides: Partial<AppDeps> = {},
+  options: Parameters<typeof startTestServer>[1] = {},
+): Promise<DashboardServer> {
+  const server = await startTestServer({ webDistDir: WEB_DIST, ...overrides }, options);
   const admin = await server.database.db.user.update({
     where: { id: server.team.userId },
     data: { passwordHash: await hashPassword(ADMIN_PASSWORD), displayName: "Ada Admin" },

@@ -40,7 +40,7 @@ export function agentProblem(form: AgentForm): string | null {
 }
 
 /**
- * The create or update body. On update an emptied field is sent as "" (or {}), which clears it (contract §2.11.2);
+ * The create or update body. On update an emptied field is sent as "" (or {}), which clears it;
  * on create it is simply left out.
  */
 export function agentRequestOf(form: AgentForm, editing: boolean): CreateAgentRequest | UpdateAgentRequest {

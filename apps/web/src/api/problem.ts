@@ -1,6 +1,6 @@
 import type { Problem } from "@oz/contract";
 
-/** An API failure as the user should read it: the problem's title and detail (contract §1.8). */
+/** An API failure as the user should read it: the problem's title and detail. */
 export class ApiProblem extends Error {
   override name = "ApiProblem";
   readonly status: number;

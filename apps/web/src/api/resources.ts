@@ -9,6 +9,7 @@ import type {
   ListTeamMembersResponse,
   ModelList,
   SecretItem,
+  TeamBudget,
   UpdateAgentRequest,
   UpdateEnvironmentRequest,
 } from "@oz/contract";
@@ -92,6 +93,14 @@ export const useReplaceSecret = () =>
   );
 export const useDeleteSecret = () =>
   useMutationRefreshing(["secrets"], (name: string) => api(`/secrets/${enc(name)}`, { method: "DELETE" }));
+
+export const useTeamBudget = () =>
+  useQuery({ queryKey: ["team-budget"], queryFn: () => api<TeamBudget>("/team/budget") });
+/** `PUT /team/budget` (admins): a new monthly limit in dollars, or null for none. */
+export const useSetTeamBudget = () =>
+  useMutationRefreshing(["team-budget"], (monthlyLimitUsd: number | null) =>
+    api<TeamBudget>("/team/budget", { method: "PUT", body: { monthly_limit_usd: monthlyLimitUsd } }),
+  );
 
 export const useMembers = () =>
   useQuery({

@@ -1,12 +1,13 @@
 import type { AgentRunParams, AgentRunResponse, RunItem, RunsPage } from "@oz/contract";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type QueryValue } from "./client.ts";
+import { isTerminalRunState } from "@oz/contract/run-states";
 
 /** How often live views poll: running rows change state, new runs appear. */
 export const LIVE_INTERVAL_MS = 2500;
 
-const TERMINAL = new Set(["SUCCEEDED", "FAILED", "ERROR", "CANCELLED"]);
-export const isTerminal = (state: string) => TERMINAL.has(state);
+/** Ended runs stop polling (the states are named once, in the contract). */
+export const isTerminal = isTerminalRunState;
 
 /** `GET /agent/runs`, a page at a time (cursor pagination), refreshed while the page is visible. */
 export function useRunPages(query: Record<string, QueryValue>) {

@@ -1,9 +1,8 @@
-import { Ban, CheckCircle2, CircleDashed, Clock, Hand, Loader2, XCircle } from "lucide-react";
+import { Ban, CheckCircle2, CircleDashed, Clock, Loader2, XCircle } from "lucide-react";
 import { stateLabel, statusOf, STATUS_LABEL, type DisplayStatus } from "../runs/status.ts";
 
 const ICONS: Record<DisplayStatus, typeof CheckCircle2> = {
   working: Loader2,
-  blocked: Hand,
   success: CheckCircle2,
   failed: XCircle,
   cancelled: Ban,

@@ -89,6 +89,8 @@ export function EnvironmentDetailPage() {
           </dd>
           <dt>Secrets</dt>
           <dd>{c.secrets?.length ? c.secrets.join(", ") : "None"}</dd>
+          <dt>Warm sandboxes</dt>
+          <dd>{c.warm_pool?.size ? `${c.warm_pool.size} kept ready` : "None"}</dd>
         </dl>
       </section>
       <h2 className="section-title">Runs in this environment</h2>

@@ -99,14 +99,27 @@ export function EnvironmentDialog({ environment, onClose }: { environment?: Clou
             />
           </Field>
         </div>
-        <Field label="Secrets" hint="Names of team secrets to inject as environment variables.">
-          <input
-            className="mono"
-            value={form.secrets}
-            onChange={(e) => set({ secrets: e.target.value })}
-            placeholder="GITHUB_TOKEN, NPM_TOKEN"
-          />
-        </Field>
+        <div className="grid-2">
+          <Field label="Secrets" hint="Names of team secrets to inject as environment variables.">
+            <input
+              className="mono"
+              value={form.secrets}
+              onChange={(e) => set({ secrets: e.target.value })}
+              placeholder="GITHUB_TOKEN, NPM_TOKEN"
+            />
+          </Field>
+          <Field
+            label="Warm sandboxes"
+            hint="Kept started with repositories cloned and setup done, so a run starts at once. Each serves one run."
+          >
+            <input
+              inputMode="numeric"
+              value={form.warmPool}
+              onChange={(e) => set({ warmPool: e.target.value })}
+              placeholder="0"
+            />
+          </Field>
+        </div>
       </DialogForm>
     </Dialog>
   );

@@ -27,6 +27,7 @@ describe("the environment form", () => {
       cpus: "1.5",
       memoryMb: "2048",
       secrets: "NPM_TOKEN, GITHUB_TOKEN",
+      warmPool: "2",
     });
     expect(result).toEqual({
       body: {
@@ -38,6 +39,7 @@ describe("the environment form", () => {
         network: "none",
         resources: { cpus: 1.5, memory_mb: 2048 },
         secrets: ["NPM_TOKEN", "GITHUB_TOKEN"],
+        warm_pool: { size: 2 },
       },
     });
   });
@@ -52,6 +54,9 @@ describe("the environment form", () => {
     });
     expect(environmentRequestOf({ ...EMPTY_ENVIRONMENT, name: "x", dockerImage: "i", memoryMb: "lots" })).toEqual({
       problem: "Memory (MB) must be a positive number.",
+    });
+    expect(environmentRequestOf({ ...EMPTY_ENVIRONMENT, name: "x", dockerImage: "i", warmPool: "1.5" })).toEqual({
+      problem: "Warm sandboxes must be a whole number, 0 for none.",
     });
   });
 
@@ -69,6 +74,7 @@ describe("the environment form", () => {
         network: "bridge",
         resources: { pids_limit: 256 },
         secrets: ["NPM_TOKEN"],
+        warm_pool: { size: 3 },
       },
     } satisfies CloudEnvironment;
     const result = environmentRequestOf(environmentFormOf(stored));
@@ -82,7 +88,13 @@ describe("the environment form", () => {
         network: "bridge",
         resources: { pids_limit: 256 },
         secrets: ["NPM_TOKEN"],
+        warm_pool: { size: 3 },
       },
     });
+  });
+
+  it("empties the pool when the warm sandboxes field is cleared", () => {
+    const result = environmentRequestOf({ ...EMPTY_ENVIRONMENT, name: "x", dockerImage: "i", warmPool: " " });
+    expect(result).toMatchObject({ body: { warm_pool: { size: 0 } } });
   });
 });

@@ -12,6 +12,8 @@ export interface EnvironmentForm {
   memoryMb: string;
   pidsLimit: string;
   secrets: string;
+  /** Sandboxes kept started and set up ahead of runs; empty means none. */
+  warmPool: string;
 }
 
 export const EMPTY_ENVIRONMENT: EnvironmentForm = {
@@ -25,6 +27,7 @@ export const EMPTY_ENVIRONMENT: EnvironmentForm = {
   memoryMb: "",
   pidsLimit: "",
   secrets: "",
+  warmPool: "",
 };
 
 /** `owner/repo`, `owner/repo@branch`, or any git URL (optionally `@branch`). */
@@ -63,6 +66,7 @@ export const environmentFormOf = (e: CloudEnvironment): EnvironmentForm => ({
   memoryMb: e.config.resources?.memory_mb?.toString() ?? "",
   pidsLimit: e.config.resources?.pids_limit?.toString() ?? "",
   secrets: (e.config.secrets ?? []).join(", "),
+  warmPool: e.config.warm_pool?.size ? String(e.config.warm_pool.size) : "",
 });
 
 /** The request body, or the first thing to fix, in words. */
@@ -88,6 +92,9 @@ export function environmentRequestOf(form: EnvironmentForm): { body: CreateEnvir
     if (!Number.isFinite(value) || value <= 0) return { problem: `${label} must be a positive number.` };
     resources[key] = value;
   }
+  const warmPool = form.warmPool.trim() ? Number(form.warmPool) : 0;
+  if (!Number.isInteger(warmPool) || warmPool < 0)
+    return { problem: "Warm sandboxes must be a whole number, 0 for none." };
   return {
     body: {
       name: form.name.trim(),
@@ -98,6 +105,8 @@ export function environmentRequestOf(form: EnvironmentForm): { body: CreateEnvir
       network: form.network,
       resources,
       secrets: form.secrets.split(/[\s,]+/).filter(Boolean),
+      // Always sent, so that clearing the field on an edit empties the pool.
+      warm_pool: { size: warmPool },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { BarChart3, BookOpen, Bot, Boxes, LogOut, Menu, Play, Settings } from "lucide-react";
+import { BarChart3, BookOpen, Bot, Boxes, CalendarClock, LogOut, Menu, Play, Settings } from "lucide-react";
 import { Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLogout } from "../api/session.ts";
@@ -11,6 +11,7 @@ const NAV = [
   { to: "/runs", label: "Runs", icon: Play },
   { to: "/agents", label: "Agents", icon: Bot },
   { to: "/environments", label: "Environments", icon: Boxes },
+  { to: "/schedules", label: "Schedules", icon: CalendarClock },
   { to: "/usage", label: "Usage", icon: BarChart3 },
   { to: "/settings", label: "Settings", icon: Settings },
 ];

@@ -2,7 +2,8 @@ import type { RunItem } from "@oz/contract";
 import { Pencil, RotateCcw, Square } from "lucide-react";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { isTerminal, useCancelRun, useCreateRun } from "../api/runs.ts";
+import { isLiveRunState } from "@oz/contract/run-states";
+import { useCancelRun, useCreateRun } from "../api/runs.ts";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
 import { CopyButton } from "../components/CopyButton.tsx";
 import { ProblemMessage } from "../components/ProblemMessage.tsx";
@@ -10,8 +11,7 @@ import { NewRunDialog } from "../runs/NewRunDialog.tsx";
 import { curlCommand, fetchSnippet, formFromRun, rerunParams } from "./run-actions.ts";
 
 /** Cancel is allowed while the run has not ended (PENDING answers 409 "retry shortly", shown as such). */
-const canCancel = (run: RunItem) =>
-  run.is_run_type_cancellable !== false && !isTerminal(run.state) && run.state !== "BLOCKED";
+const canCancel = (run: RunItem) => run.is_run_type_cancellable !== false && isLiveRunState(run.state);
 
 /** The run's header actions: re-run, edit and run, cancel (asked once), and what to copy to run it elsewhere. */
 export function RunActions({ run }: { run: RunItem }) {

@@ -207,6 +207,17 @@ export function RunDetailPage() {
               <dd>{r.agent_config?.harness?.type ?? "oz"}</dd>
               <dt>Source</dt>
               <dd>{SOURCE_LABEL[r.source ?? ""] ?? r.source ?? "—"}</dd>
+              {r.schedule && (
+                <>
+                  <dt>Schedule</dt>
+                  <dd data-fact="schedule">
+                    <Link to={`/schedules/${encodeURIComponent(r.schedule.schedule_id)}`}>
+                      {r.schedule.schedule_name}
+                    </Link>{" "}
+                    <span className="muted mono small">{r.schedule.cron_schedule}</span>
+                  </dd>
+                </>
+              )}
               <dt>Environment</dt>
               <dd>{envId ? <Link to={`/environments/${envId}`}>{envName ?? envId}</Link> : "None"}</dd>
               <dt>Created</dt>

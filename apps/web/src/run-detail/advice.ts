@@ -1,6 +1,6 @@
 import type { ErrorCode } from "@oz/contract";
 
-/** What to do about a run's error code (contract §4), in the words of someone helping. */
+/** What to do about a run's error code, in the words of someone helping. */
 export const ADVICE: Record<ErrorCode, string> = {
   insufficient_credits: "The team is out of credits. Add credits, then start the run again.",
   feature_not_available: "This feature is not enabled for the team. Ask an admin, or run without it.",

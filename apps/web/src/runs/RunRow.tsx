@@ -33,6 +33,7 @@ export function RunRow({
           <span className="run-title">{run.title || "Untitled run"}</span>
           <span className="muted small run-sub">
             {SOURCE_LABEL[run.source ?? ""] ?? run.source ?? "—"}
+            {run.schedule ? ` · ${run.schedule.schedule_name}` : ""}
             {run.agent_config?.name ? ` · ${run.agent_config.name}` : ""}
           </span>
         </span>

@@ -13,6 +13,7 @@ import { NewRunDialog } from "./NewRunDialog.tsx";
 import { filtersFromSearch, hasActiveFilters, listQueryOf, searchFromFilters, type RunFilters } from "./run-filters.ts";
 import { RunFiltersBar } from "./RunFiltersBar.tsx";
 import { RunListHeader, RunRow } from "./RunRow.tsx";
+import { ScheduleFilterBanner } from "./ScheduleFilterBanner.tsx";
 
 /** The management view: every run of the team (or your own), live, filtered through the URL. */
 export function RunsPage() {
@@ -72,6 +73,12 @@ export function RunsPage() {
         </button>
       </header>
       <RunFiltersBar filters={filters} onChange={setFilters} />
+      {filters.schedule && (
+        <ScheduleFilterBanner
+          scheduleId={filters.schedule}
+          onClear={() => setFilters({ ...filters, schedule: undefined })}
+        />
+      )}
       {pages.isError && <ProblemMessage error={pages.error} onRetry={() => void pages.refetch()} />}
       {pages.isPending ? (
         <Spinner label="Loading runs…" />

@@ -1,4 +1,5 @@
 import type { RequestUsage } from "@oz/contract";
+import { isActiveRunState } from "@oz/contract/run-states";
 
 /** `PT1H2M3.5S` (the API's run_time) as "1h 2m 4s". */
 export function formatDuration(iso: string | undefined, normalise = false): string | undefined {
@@ -12,8 +13,6 @@ export function formatDuration(iso: string | undefined, normalise = false): stri
   return `${s}s`;
 }
 
-const ACTIVE = new Set(["CLAIMED", "INPROGRESS", "BLOCKED"]);
-
 /**
  * How long a run has run, as the list and the header show it: the recorded `run_time` once it ended (or between
  * executions), and while it runs, time since it started, ticking with `now`.
@@ -22,7 +21,7 @@ export function runDuration(
   run: { state: string; started_at?: string | null; run_time?: string },
   now = Date.now(),
 ): string | undefined {
-  if (ACTIVE.has(run.state) && run.started_at) {
+  if (isActiveRunState(run.state) && run.started_at) {
     return formatDuration(`PT${Math.max(0, (now - Date.parse(run.started_at)) / 1000).toFixed(0)}S`, true);
   }
   return formatDuration(run.run_time);

@@ -6,7 +6,7 @@ const SELF = "U1aaaaaaaaaaaaaaaaaaaa";
 describe("run filters in the URL", () => {
   it("reads every filter from a shared link and writes the same link back", () => {
     const link =
-      "tab=personal&status=working&status=failed&source=API&agent=A1&name=nightly&environment=E1&from=2026-03-01&to=2026-03-07&q=deploy";
+      "tab=personal&status=working&status=failed&source=API&agent=A1&name=nightly&environment=E1&schedule=S1&from=2026-03-01&to=2026-03-07&q=deploy";
     const filters = filtersFromSearch(new URLSearchParams(link));
     expect(filters).toEqual({
       tab: "personal",
@@ -16,6 +16,7 @@ describe("run filters in the URL", () => {
       agent: "A1",
       configName: "nightly",
       environment: "E1",
+      schedule: "S1",
       from: "2026-03-01",
       to: "2026-03-07",
       q: "deploy",
@@ -33,6 +34,7 @@ describe("run filters in the URL", () => {
       agent: undefined,
       configName: undefined,
       environment: undefined,
+      schedule: undefined,
       from: undefined,
       to: undefined,
       q: undefined,
@@ -49,7 +51,7 @@ describe("run filters in the URL", () => {
 });
 
 describe("run filters as an API query", () => {
-  it("turns statuses into the run states they stand for (contract §3.2.5)", () => {
+  it("turns statuses into the run states they stand for", () => {
     const query = listQueryOf(filtersFromSearch(new URLSearchParams("status=failed&status=working")), SELF);
     expect(query.state).toEqual(["QUEUED", "PENDING", "CLAIMED", "INPROGRESS", "FAILED", "ERROR"]);
   });

@@ -16,6 +16,8 @@ export interface RunFilters {
   agent?: string | undefined;
   configName?: string | undefined;
   environment?: string | undefined;
+  /** Runs of one scheduled agent (`schedule_id`), e.g. from the schedule's page. */
+  schedule?: string | undefined;
   /** Creation days, inclusive, as YYYY-MM-DD in the viewer's time zone. */
   from?: string | undefined;
   to?: string | undefined;
@@ -42,6 +44,7 @@ export function filtersFromSearch(params: URLSearchParams): RunFilters {
     agent: text(params, "agent"),
     configName: text(params, "name"),
     environment: text(params, "environment"),
+    schedule: text(params, "schedule"),
     from: day("from"),
     to: day("to"),
     q: text(params, "q"),
@@ -59,6 +62,7 @@ export function searchFromFilters(filters: RunFilters): URLSearchParams {
     ["agent", filters.agent],
     ["name", filters.configName],
     ["environment", filters.environment],
+    ["schedule", filters.schedule],
     ["from", filters.from],
     ["to", filters.to],
     ["q", filters.q],
@@ -73,7 +77,7 @@ const startOfDay = (day: string, plusDays = 0) => {
   return new Date(y, m - 1, d + plusDays).toISOString();
 };
 
-/** The `GET /agent/runs` query the filters mean (contract §2.5), newest first. */
+/** The `GET /agent/runs` query the filters mean, newest first. */
 export function listQueryOf(filters: RunFilters, selfUid: string | undefined): Record<string, QueryValue> {
   return {
     sort_by: "created_at",
@@ -85,6 +89,7 @@ export function listQueryOf(filters: RunFilters, selfUid: string | undefined): R
     executor: filters.agent,
     config_name: filters.configName,
     environment_id: filters.environment,
+    schedule_id: filters.schedule,
     created_after: filters.from && startOfDay(filters.from),
     created_before: filters.to && startOfDay(filters.to, 1),
     q: filters.q,
@@ -93,4 +98,4 @@ export function listQueryOf(filters: RunFilters, selfUid: string | undefined): R
 
 export const hasActiveFilters = (f: RunFilters) =>
   f.statuses.length > 0 ||
-  Boolean(f.source || f.creator || f.agent || f.configName || f.environment || f.from || f.to || f.q);
+  Boolean(f.source || f.creator || f.agent || f.configName || f.environment || f.schedule || f.from || f.to || f.q);

@@ -1,12 +1,11 @@
 import type { RunState } from "@oz/contract";
 
-/** The management view's statuses (contract §3.2.5): what a person scanning the list cares about. */
-export const DISPLAY_STATUSES = ["working", "blocked", "success", "failed", "cancelled"] as const;
+/** The management view's statuses: what a person scanning the list cares about. */
+export const DISPLAY_STATUSES = ["working", "success", "failed", "cancelled"] as const;
 export type DisplayStatus = (typeof DISPLAY_STATUSES)[number];
 
 export const STATES_OF_STATUS: Record<DisplayStatus, RunState[]> = {
   working: ["QUEUED", "PENDING", "CLAIMED", "INPROGRESS"],
-  blocked: ["BLOCKED"],
   success: ["SUCCEEDED"],
   failed: ["FAILED", "ERROR"],
   cancelled: ["CANCELLED"],
@@ -14,7 +13,6 @@ export const STATES_OF_STATUS: Record<DisplayStatus, RunState[]> = {
 
 export const STATUS_LABEL: Record<DisplayStatus, string> = {
   working: "Working",
-  blocked: "Blocked",
   success: "Success",
   failed: "Failed",
   cancelled: "Cancelled",
@@ -33,7 +31,6 @@ export const STATE_LABEL: Record<string, string> = {
   INPROGRESS: "Running",
   SUCCEEDED: "Succeeded",
   FAILED: "Failed",
-  BLOCKED: "Blocked",
   ERROR: "Errored",
   CANCELLED: "Cancelled",
 };

@@ -1,5 +1,6 @@
 import { useSearchParams } from "react-router";
 import { ApiKeyList } from "./ApiKeyList.tsx";
+import { BudgetSection } from "./BudgetSection.tsx";
 import { TeamsSection } from "../teams/TeamsSection.tsx";
 import { useSignedInUser } from "../session/SignedIn.tsx";
 import { MembersSection } from "./MembersSection.tsx";
@@ -14,6 +15,11 @@ const TABS = [
   },
   { id: "secrets", label: "Secrets", blurb: "Encrypted at rest and injected into runs as environment variables." },
   { id: "members", label: "Members", blurb: "Everyone in the team. Admins invite, change roles and remove." },
+  {
+    id: "budget",
+    label: "Budget",
+    blurb: "The team's monthly spending limit on model inference (UTC calendar month). Admins set it.",
+  },
   { id: "password", label: "Password", blurb: "Your sign-in password." },
   { id: "teams", label: "Teams", blurb: "Every team of this instance (instance administrators only)." },
 ] as const;
@@ -49,6 +55,7 @@ export function SettingsPage() {
         {tab.id === "api-keys" && <ApiKeyList />}
         {tab.id === "secrets" && <SecretsSection />}
         {tab.id === "members" && <MembersSection />}
+        {tab.id === "budget" && <BudgetSection />}
         {tab.id === "password" && <PasswordSection />}
         {tab.id === "teams" && <TeamsSection />}
       </section>

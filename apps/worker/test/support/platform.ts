@@ -6,7 +6,7 @@ import { TERMINAL_RUN_STATES } from "@oz/contract";
 import { call, startTestServer, type TestServer } from "../../../api/test/support/test-server.ts";
 import type { AppDeps } from "../../../api/src/deps.ts";
 import type { WorkerSettings } from "../../src/settings.ts";
-import { startTestWorker, TEST_IMAGE, type TestWorker } from "./test-worker.ts";
+import { startTestWorker, TEST_IMAGE, type TestWorker, type TestWorkerOptions } from "./test-worker.ts";
 
 export { call, TEST_IMAGE };
 export const DEBIAN_IMAGE = "oz-test/debian:bookworm";
@@ -18,7 +18,10 @@ export interface TestPlatform {
   worker: TestWorker;
   key: string;
   /** Starts another worker on the same platform (another host, a second pool member, …). */
-  addWorker(overrides?: Partial<WorkerSettings>): Promise<TestWorker>;
+  addWorker(
+    overrides?: Partial<WorkerSettings>,
+    workerOptions?: Pick<TestWorkerOptions, "docker">,
+  ): Promise<TestWorker>;
   close(): Promise<void>;
 }
 
@@ -36,11 +39,16 @@ export async function startTestPlatform(
     serverOverrides?: Partial<AppDeps>;
     /** The workers' sandbox network (e.g. the isolated test network); default Docker's `bridge`. */
     sandboxNetwork?: string;
+    /** The API's listening address (default loopback; `0.0.0.0` for sandboxes that call the API). */
+    host?: string;
   } = {},
 ): Promise<TestPlatform> {
   const server = await startTestServer(options.serverOverrides ?? {}, options);
   const workers: TestWorker[] = [];
-  const addWorker = async (more: Partial<WorkerSettings> = {}) => {
+  const addWorker = async (
+    more: Partial<WorkerSettings> = {},
+    workerOptions: Pick<TestWorkerOptions, "docker"> = {},
+  ) => {
     const worker = await startTestWorker(
       server.database.db,
       { queuePrefix: server.queuePrefix, ...overrides, ...more },
@@ -50,6 +58,7 @@ export async function startTestPlatform(
         ...(options.redisUrl && { redisUrl: options.redisUrl }),
         ...(options.models && { models: options.models }),
         ...(options.sandboxNetwork && { sandboxNetwork: options.sandboxNetwork }),
+        ...workerOptions,
       },
     );
     workers.push(worker);

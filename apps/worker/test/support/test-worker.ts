@@ -2,18 +2,19 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type Docker from "dockerode";
 import pino from "pino";
 import { LocalDirBlobStore, type BlobStore } from "@oz/blobs";
-import { RunEventLog } from "@oz/events";
 import { loadModelCatalogue, type ModelCatalogue } from "@oz/llm";
 import { createRedis, RunQueues } from "@oz/queue";
 import { DockerSandboxProvider } from "@oz/sandbox";
-import { createSecretBox } from "@oz/secrets";
 import type { Db } from "@oz/db";
-import { ActiveRuns } from "../../src/active-runs.ts";
-import type { WorkerDeps } from "../../src/deps.ts";
+import { buildWorkerDeps, type WorkerDeps } from "../../src/deps.ts";
 import { startWorker, type RunningWorker } from "../../src/run-worker.ts";
 import type { WorkerSettings } from "../../src/settings.ts";
+
+// What benchmarks (bench/) need of the worker besides a running one.
+export { SANDBOX_PATHS, type WorkerSettings } from "../../src/settings.ts";
 
 export const TEST_IMAGE = process.env.OZ_TEST_IMAGE ?? "oz-test/busybox:latest";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -60,6 +61,11 @@ export interface TestWorkerOptions {
   models?: ModelCatalogue;
   /** The Docker network of sandboxes with network (e.g. the isolated test network); default Docker's `bridge`. */
   sandboxNetwork?: string;
+  /** Network namespaces kept ready for sandboxes; by default, as in production, the worker's concurrency when a
+   * sandbox network is given. */
+  networkHolders?: number;
+  /** The Docker engine the worker drives (dockerClientFrom(DOCKER_HOST)); default the local socket. */
+  docker?: Docker;
 }
 
 export async function startTestWorker(
@@ -70,20 +76,27 @@ export async function startTestWorker(
   const settings = testWorkerSettings(overrides);
   const redisUrl = options.redisUrl ?? REDIS_URL;
   const ownBlobDir = options.blobs ? undefined : await mkdtemp(join(tmpdir(), "oz-blobs-"));
-  const publisher = createRedis(redisUrl);
   const producer = createRedis(redisUrl);
-  for (const c of [publisher, producer]) c.on("error", () => {});
-  const deps: WorkerDeps = {
+  producer.on("error", () => {});
+  const { deps, close: closeDeps } = buildWorkerDeps({
     db,
-    events: new RunEventLog(db, publisher),
-    sandboxes: new DockerSandboxProvider(options.sandboxNetwork ? { network: options.sandboxNetwork } : {}),
-    blobs: options.blobs ?? new LocalDirBlobStore(ownBlobDir!),
-    secretBox: createSecretBox(options.masterKey ?? TEST_MASTER_KEY),
     settings,
+    redisUrl,
+    sandboxes: new DockerSandboxProvider({
+      ...(options.docker && { docker: options.docker }),
+      ...(options.sandboxNetwork && { network: options.sandboxNetwork }),
+      networkHolders: {
+        size: options.networkHolders ?? (options.sandboxNetwork ? settings.concurrency : 0),
+        workerId: settings.workerId,
+      },
+    }),
+    blobs: options.blobs ?? new LocalDirBlobStore(ownBlobDir!),
+    masterKey: options.masterKey ?? TEST_MASTER_KEY,
     models: options.models ?? loadModelCatalogue({}),
-    active: new ActiveRuns(),
     log: pino({ level: process.env.OZ_TEST_LOG_LEVEL ?? "silent" }),
-  };
+    // A registry of its own (no process metrics): several test workers in one process keep separate counts.
+    defaultMetrics: false,
+  });
   const worker = await startWorker(deps, redisUrl);
   const queues = new RunQueues(producer, settings.queuePrefix);
   return {
@@ -94,7 +107,8 @@ export async function startTestWorker(
     async close() {
       await worker.close();
       await queues.close();
-      for (const c of [publisher, producer]) c.disconnect();
+      producer.disconnect();
+      await closeDeps();
       if (ownBlobDir) await rm(ownBlobDir, { recursive: true, force: true });
     },
   };

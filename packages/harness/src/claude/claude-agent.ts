@@ -4,7 +4,7 @@ import { createCliHarness } from "../cli/cli-harness.ts";
 import { shellCommand } from "../cli/shell-command.ts";
 import { ClaudeStreamParser } from "./claude-stream.ts";
 
-/** `--effort` takes these; another `reasoning_level` is ignored (contract §3.3: "ignored where unsupported"). */
+/** `--effort` takes these; another `reasoning_level` is ignored, as the API says of settings a harness does not support. */
 const EFFORTS = new Set(["low", "medium", "high", "xhigh", "max"]);
 
 /**

@@ -16,7 +16,7 @@ import { PROMPT_FILE_VARIABLE, promptFile } from "../prompt-file.ts";
 const STDERR_TAIL = 1_500;
 
 /**
- * A third-party harness (DESIGN §5): runs the real agent CLI inside the sandbox in its machine-readable mode,
+ * A third-party harness: runs the real agent CLI inside the sandbox in its machine-readable mode,
  * with the run's prompt, model, MCP servers and the harness's auth secret (only that one, and only in the CLI's
  * process), turns each line it prints into transcript events, and maps how it ended to the run's outcome.
  */

@@ -9,7 +9,7 @@ import { selectModel } from "./select-model.ts";
 import { runToolLoop, type ToolLoopEnd } from "./tool-loop.ts";
 
 /**
- * The built-in harness (DESIGN §5): an LLM tool loop running in the worker, its tools executed in the run's
+ * The built-in harness: an LLM tool loop running in the worker, its tools executed in the run's
  * sandbox, its model one of the server's catalogue (OpenAI-compatible or Anthropic).
  */
 export const ozHarness: Harness = {
@@ -72,6 +72,9 @@ export const ozHarness: Harness = {
         emit: ctx.emit,
         redact,
         signal: ctx.signal,
+        ...(ctx.budget && {
+          beforeTurn: (sofar) => ctx.budget!.exceeded(inferenceUsage(entry, sofar).inference_cost_usd ?? 0),
+        }),
       });
       return { ...outcomeOf(end, entry, turns), usage: inferenceUsage(entry, usage) };
     } finally {
@@ -103,6 +106,8 @@ function outcomeOf(end: ToolLoopEnd, entry: ModelEntry, turns: number): HarnessO
       return { state: "ERROR", message: "The agent was stopped." };
     case "provider_failed":
       return providerFailure(end.error, entry);
+    case "budget_exceeded":
+      return { state: "FAILED", errorCode: "budget_exceeded", message: end.message };
   }
 }
 

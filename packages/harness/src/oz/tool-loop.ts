@@ -33,13 +33,17 @@ export interface ToolLoopInput {
   emit(events: NewRunEvent[]): Promise<unknown>;
   redact(text: string): string;
   signal: AbortSignal;
+  /** Asked before every model turn with the usage so far: a message ends the loop (`stopped`) instead. */
+  beforeTurn?(usage: TokenUsage): Promise<string | undefined>;
 }
 
 export type ToolLoopEnd =
   | { kind: "finished"; outcome: "succeeded" | "failed"; summary: string }
   | { kind: "out_of_turns" }
   | { kind: "aborted" }
-  | { kind: "provider_failed"; error: LlmProviderError };
+  | { kind: "provider_failed"; error: LlmProviderError }
+  /** `beforeTurn` said stop (the team's budget is spent). */
+  | { kind: "budget_exceeded"; message: string };
 
 export interface ToolLoopResult {
   end: ToolLoopEnd;
@@ -100,6 +104,8 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 
   for (let turn = 1; turn <= limits.maxTurns; turn++) {
     if (signal.aborted) return result({ kind: "aborted" }, turn - 1);
+    const stop = await input.beforeTurn?.(usage);
+    if (stop !== undefined) return result({ kind: "budget_exceeded", message: stop }, turn - 1);
     await takeFollowups(turn, false);
     let completion;
     try {

@@ -40,7 +40,7 @@ export interface FakeLlm {
 /**
  * A real local HTTP server speaking the OpenAI chat-completions, OpenAI Responses, Anthropic Messages and Gemini
  * wire formats, streamed (SSE) and not, answering from a script: what tests point real provider clients and
- * CLIs at (DESIGN §5).
+ * CLIs at.
  */
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const queue: FakeLlmStep[] = [];

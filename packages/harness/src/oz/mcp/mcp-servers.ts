@@ -46,7 +46,7 @@ export interface ConnectedMcpServers {
 const MCP_RESULT_LIMIT = 64 * 1024;
 
 /**
- * Connects to the run's MCP servers (contract §3.4) and offers their tools: stdio servers run inside the
+ * Connects to the run's MCP servers and offers their tools: stdio servers run inside the
  * sandbox, url servers are reached over Streamable HTTP (falling back to the older SSE transport).
  * All or nothing: when one fails, the others are closed and the failure names it.
  */
