@@ -1,4 +1,5 @@
 import type { Registry } from "prom-client";
+import { exportedMetrics } from "./registry.ts";
 
 /** One metric a registry exports, as a scrape declares it. */
 export interface MetricDescription {
@@ -15,7 +16,7 @@ export interface MetricDescription {
  * docs tests hold docs/ to it.
  */
 export function describeMetrics(registry: Registry): MetricDescription[] {
-  return registry.getMetricsAsArray().map((metric) => ({
+  return exportedMetrics(registry).map((metric) => ({
     name: metric.name,
     type: String(metric.type),
     help: metric.help,

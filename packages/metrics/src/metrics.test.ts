@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApiMetrics, createWorkerMetrics, describeMetrics, scrapeTokenMatches } from "./index.ts";
 
 describe("metric registries", () => {
@@ -18,6 +18,27 @@ describe("metric registries", () => {
   it("includes the process's own CPU and memory figures unless asked not to", async () => {
     expect(await createApiMetrics().registry.metrics()).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(await createApiMetrics({ defaultMetrics: false }).registry.metrics()).not.toContain("process_");
+  });
+
+  it("copies the process's figures from a reading taken in the background about once a second", async () => {
+    const { registry } = createApiMetrics({ labels: { process: "api" } });
+    const cpuSeconds = async () => {
+      const line = (await registry.metrics()).match(/^process_cpu_user_seconds_total\{process="api"\} (\S+)$/m);
+      expect(line).not.toBeNull();
+      return Number(line![1]);
+    };
+    /** Spins until the process has used `seconds` more CPU time in user mode (what the metric counts). */
+    const burnCpu = (seconds: number) => {
+      for (const until = process.cpuUsage().user + seconds * 1e6; process.cpuUsage().user < until;);
+    };
+    const first = await cpuSeconds();
+    burnCpu(0.1);
+    expect(await cpuSeconds()).toBe(first); // the same reading: the scrape did not read the figures again
+    burnCpu(0.1);
+    await vi.waitFor(async () => expect(await cpuSeconds()).toBeGreaterThanOrEqual(first + 0.2), {
+      timeout: 5_000,
+      interval: 200,
+    });
   });
 
   it("puts the process label on every series", async () => {
