@@ -6,6 +6,7 @@ import { PrometheusScrape } from "@oz/testing";
 import { countRunsInFlight } from "../../../apps/api/test/support/internals.ts";
 import type { TestServer } from "../../../apps/api/test/support/test-server.ts";
 import type { Benchmark } from "../support/benchmark.ts";
+import { alternatingRequests } from "../support/alternating-requests.ts";
 import { onCleanup } from "../support/cleanup.ts";
 import { createCommandRun, startApi } from "../support/platform.ts";
 import { describeLatencies, median, ms, percentile, ratio } from "../support/stats.ts";
@@ -25,7 +26,7 @@ const BASELINE_PATH = "/bench/same-bytes";
  * (600 QUEUED with a waiting job each, 400 in the other unended states) over 300,000 ended runs. Baseline: a route
  * in the same app that checks the same bearer token and answers the last scrape's text, stored — the same bytes
  * through the same hooks, so the ratio is what collecting the metrics costs. Requests alternate, one at a time
- * (as Prometheus scrapes), timed by the client.
+ * (as Prometheus scrapes), timed by a client in a thread of its own, as a scraper is another process.
  */
 export const scrapeBench: Benchmark = {
   name: "scrape",
@@ -73,24 +74,16 @@ export const scrapeBench: Benchmark = {
     stored = await scrape();
     log(`a scrape: ${(Buffer.byteLength(stored) / 1024).toFixed(1)} KiB, ${stored.split("\n").length} lines`);
 
-    const subject: number[] = [];
-    const baseline: number[] = [];
-    const timeOne = async (path: string) => {
-      const t0 = performance.now();
-      const res = await fetch(`${server.origin}${path}`, { headers: { authorization: `Bearer ${token}` } });
-      const body = await res.text();
-      const elapsed = performance.now() - t0;
-      if (res.status !== 200 || !body.includes("oz_runs{")) throw new Error(`${path} answered ${res.status}`);
-      return elapsed;
-    };
-    for (let i = -100; i < SAMPLES; i++) {
-      // ABBA, sample by sample: a change in the machine's load hits both alike.
-      const order = i % 2 === 0 ? ["/metrics", BASELINE_PATH] : [BASELINE_PATH, "/metrics"];
-      for (const path of order) {
-        const elapsed = await timeOne(path);
-        if (i >= 0) (path === "/metrics" ? subject : baseline).push(elapsed);
-      }
-    }
+    const times = await alternatingRequests({
+      origin: server.origin,
+      headers: { authorization: `Bearer ${token}` },
+      paths: ["/metrics", BASELINE_PATH],
+      warmupRounds: 100,
+      rounds: SAMPLES,
+      mustInclude: "oz_runs{",
+    });
+    const subject = times["/metrics"]!;
+    const baseline = times[BASELINE_PATH]!;
 
     const queryTimes: number[] = [];
     for (let i = 0; i < 50; i++) {
@@ -144,8 +137,10 @@ function addBaselineRoute(app: FastifyInstance, token: string, text: () => strin
 function timeServer(app: FastifyInstance, times: Map<string, number[]>) {
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url;
-    if (route === "/metrics" || route === BASELINE_PATH)
-      times.set(route, [...(times.get(route) ?? []), reply.elapsedTime]);
+    if (route === "/metrics" || route === BASELINE_PATH) {
+      if (!times.has(route)) times.set(route, []);
+      times.get(route)!.push(reply.elapsedTime);
+    }
   });
 }
 
