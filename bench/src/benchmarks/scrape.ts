@@ -97,13 +97,13 @@ export const scrapeBench: Benchmark = {
       const t0 = performance.now();
       await sql.query(
         `SELECT state::text, count(*) FROM runs
-          WHERE state::text = ANY(ARRAY['QUEUED','PENDING','CLAIMED','INPROGRESS','BLOCKED']) GROUP BY 1`,
+          WHERE state::text = ANY(ARRAY['QUEUED','PENDING','CLAIMED','INPROGRESS']) GROUP BY 1`,
       );
       scanTimes.push(performance.now() - t0);
     }
     const { rows: plan } = await sql.query<{ "QUERY PLAN": string }>(
       `EXPLAIN SELECT state, count(*) FROM runs
-        WHERE state = ANY(ARRAY['QUEUED','PENDING','CLAIMED','INPROGRESS','BLOCKED']::"RunState"[]) GROUP BY 1`,
+        WHERE state = ANY(ARRAY['QUEUED','PENDING','CLAIMED','INPROGRESS']::"RunState"[]) GROUP BY 1`,
     );
 
     const p99 = percentile(subject, 99);
@@ -174,7 +174,7 @@ async function seedInFlight(sql: pg.Client, server: TestServer) {
     `INSERT INTO runs (id, team_id, title, prompt, state, creator_kind, creator_id, executor_kind, executor_id,
                        agent_config, conversation_id)
      SELECT gen_random_uuid(), $1, 'Run ' || g, 'Task ' || g,
-            (ARRAY['PENDING','CLAIMED','INPROGRESS','INPROGRESS','BLOCKED'])[g % 5 + 1]::"RunState",
+            (ARRAY['PENDING','CLAIMED','INPROGRESS','INPROGRESS'])[g % 4 + 1]::"RunState",
             'user', $2, 'user', $2,
             (ARRAY['{}', '{"harness":{"type":"command","command":"true"}}', '{"harness":{"type":"claude"}}'])[g % 3 + 1]::jsonb,
             gen_random_uuid()

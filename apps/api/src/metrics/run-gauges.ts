@@ -1,5 +1,5 @@
-import { isTerminalRunState } from "@oz/contract/run-states";
-import { HarnessType, RunState } from "@oz/contract";
+import { LIVE_RUN_STATES } from "@oz/contract/run-states";
+import { HarnessType } from "@oz/contract";
 import type { Db } from "@oz/db";
 import type { ApiMetrics } from "@oz/metrics";
 import { runQueueName, type QueueStats } from "@oz/queue";
@@ -7,7 +7,8 @@ import { runQueueName, type QueueStats } from "@oz/queue";
 /** How often run counts and queue depths are read; a scrape only copies the last reading. */
 export const RUN_GAUGES_INTERVAL_MS = 5_000;
 
-const IN_FLIGHT_STATES = RunState.options.filter((state) => !isTerminalRunState(state));
+/** Runs not yet ended (BLOCKED is in the wire enum, but no run here enters it, so it has no series). */
+const IN_FLIGHT_STATES = LIVE_RUN_STATES;
 
 export interface RunGaugeSources {
   db: Db;
