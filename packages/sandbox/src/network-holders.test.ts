@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DockerSandboxProvider } from "./docker-provider.ts";
-import { JOINED_HOLDER_LABEL, reapUnusedHolders } from "./network-holders.ts";
+import { JOINED_HOLDER_LABEL, NETWORK_HOLDER_LABEL, reapUnusedHolders } from "./network-holders.ts";
+import { SANDBOX_LABELS } from "./port.ts";
 import {
   installTestFirewall,
   runIn,
@@ -100,6 +101,29 @@ describe("network holders", () => {
     await nextLife.close();
     await firstLife.close();
     expect(await exists(kept!)).toBe(false);
+  });
+
+  it("left created by a worker that died before starting them are removed by another worker after a minute", async () => {
+    const created = await docker.createContainer({
+      Image: TEST_IMAGE,
+      Cmd: ["sh", "-c", "read -r _"],
+      Labels: { [NETWORK_HOLDER_LABEL]: "1", [SANDBOX_LABELS.workerId]: `${sandboxes.workerId}-died-mid-create` },
+      HostConfig: { NetworkMode: TEST_SANDBOX_NETWORK },
+    });
+    try {
+      // Even the sweep of a worker's start, which takes its own holders at once, leaves another's being made.
+      expect(await reapUnusedHolders(docker, sandboxes.workerId, undefined, { inFlightGraceMs: 0 })).not.toContain(
+        created.id,
+      );
+      expect(await exists(created.id)).toBe(true);
+      const aMinuteLater = Date.now() + 61_000;
+      expect(await reapUnusedHolders(docker, sandboxes.workerId, undefined, { now: aMinuteLater })).toContain(
+        created.id,
+      );
+      expect(await exists(created.id)).toBe(false);
+    } finally {
+      await created.remove({ force: true }).catch(() => {});
+    }
   });
 
   it("stop when their worker dies, and another worker removes them", async () => {

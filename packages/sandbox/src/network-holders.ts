@@ -229,9 +229,10 @@ export async function removeHolder(docker: Docker, id: string): Promise<void> {
 
 /**
  * Holders on this Docker host that nothing will use: not idle in `pool`, joined by no existing container, and
- * either stopped (their worker is gone), made by `workerId` (leaked, e.g. its sandbox was removed by a process that
- * did not know of it; after a minute, so one being started or just taken is left alone), or so old that their
- * worker must be gone. Returns the ids removed.
+ * either stopped (their worker is gone), never started after a minute (their worker died between create and
+ * start), made by `workerId` (leaked, e.g. its sandbox was removed by a process that did not know of it; after a
+ * minute, so one being started or just taken is left alone), or so old that their worker must be gone. Returns the
+ * ids removed.
  */
 export async function reapUnusedHolders(
   docker: Docker,
@@ -249,8 +250,10 @@ export async function reapUnusedHolders(
     // A holder stops only when its worker is gone (its shell read the end of the worker's attachment).
     if (holder.State === "exited" || holder.State === "dead") return true;
     const age = now - holder.Created * 1000;
-    const mine = holder.Labels[SANDBOX_LABELS.workerId] === workerId;
-    return mine ? age >= inFlightGraceMs : age > ABANDONED_HOLDER_AGE_MS;
+    if (holder.Labels[SANDBOX_LABELS.workerId] === workerId) return age >= inFlightGraceMs;
+    // Another worker's holder starts within a second of its creation; one still only created a minute on never will.
+    if (holder.State === "created") return age >= IN_FLIGHT_GRACE_MS;
+    return age > ABANDONED_HOLDER_AGE_MS;
   });
   await Promise.all(unused.map((holder) => removeHolder(docker, holder.Id)));
   return unused.map((holder) => holder.Id);
