@@ -1,28 +1,18 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call } from "../../api/test/support/test-server.ts";
-import { launchBrowser, screenshot, screenshotOnFailure, signIn } from "./support/browser.ts";
-import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
+import { screenshot } from "./support/browser.ts";
+import { signedInDashboard } from "./support/signed-in-dashboard.ts";
 
-let server: DashboardServer;
-let browser: Browser;
-let page: Page;
+const dashboard = signedInDashboard();
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDashboardServer(), launchBrowser()]);
-  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  await signIn(page, server.origin, server.adminEmail, ADMIN_PASSWORD);
-}, 120_000);
-screenshotOnFailure(() => page);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const budgetOverApi = async () => (await call(server, "GET", "/team/budget", { key: server.team.apiKey })).json;
+const budgetOverApi = async () => {
+  const { server } = dashboard;
+  return (await call(server, "GET", "/team/budget", { key: server.team.apiKey })).json;
+};
 
 describe("the team budget in the dashboard", () => {
   it("lets an admin set the monthly limit, which the API then enforces, and remove it", async () => {
+    const { server, page } = dashboard;
     await page.goto(`${server.origin}/settings?tab=budget`);
     const status = page.getByRole("status", { name: "Spending this month" });
     await status.getByText("no limit").waitFor();

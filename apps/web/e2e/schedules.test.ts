@@ -1,33 +1,19 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call } from "../../api/test/support/test-server.ts";
-import { launchBrowser, screenshot, screenshotOnFailure, signIn } from "./support/browser.ts";
-import { ADMIN_PASSWORD, startDashboardServer, type DashboardServer } from "./support/dashboard-server.ts";
+import { screenshot } from "./support/browser.ts";
+import { signedInDashboard } from "./support/signed-in-dashboard.ts";
 
-let server: DashboardServer;
-let browser: Browser;
-let page: Page;
+// The API fires schedules with the testing seconds field: `* * * * *` ticks every two seconds, not every minute.
+const dashboard = signedInDashboard({}, { schedules: { reconcileIntervalMs: 1_000, secondsField: "*/2" } });
 
-beforeAll(async () => {
-  // The API fires schedules with the testing seconds field: `* * * * *` ticks every two seconds, not every minute.
-  [server, browser] = await Promise.all([
-    startDashboardServer({}, { schedules: { reconcileIntervalMs: 1_000, secondsField: "*/2" } }),
-    launchBrowser(),
-  ]);
-  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  await signIn(page, server.origin, server.adminEmail, ADMIN_PASSWORD);
-}, 120_000);
-screenshotOnFailure(() => page);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const scheduleOverApi = async (id: string) =>
-  (await call(server, "GET", `/agent/schedules/${id}`, { key: server.team.apiKey })).json;
+const scheduleOverApi = async (id: string) => {
+  const { server } = dashboard;
+  return (await call(server, "GET", `/agent/schedules/${id}`, { key: server.team.apiKey })).json;
+};
 
 describe("scheduled agents in the dashboard", () => {
   it("creates a schedule with a live cron preview, pauses and resumes it, and follows its runs both ways", async () => {
+    const { server, page } = dashboard;
     await page.getByRole("link", { name: "Schedules" }).click();
     await page.getByRole("heading", { name: "Schedules", exact: true }).waitFor();
     await page.getByText("No schedules yet").waitFor();
@@ -123,6 +109,7 @@ describe("scheduled agents in the dashboard", () => {
   });
 
   it("shows why a tick made no run (an exhausted budget) on the list, with the schedule still active", async () => {
+    const { server, page } = dashboard;
     const key = server.team.apiKey;
     expect((await call(server, "PUT", "/team/budget", { key, body: { monthly_limit_usd: 0 } })).status).toBe(200);
     try {
